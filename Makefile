@@ -1,0 +1,28 @@
+# The two commands a fresh machine needs (Python 3.11+ only):
+#   make preview   set up .venv, then run the offline policy gate on the dev stack
+#   make test      set up .venv, then run the whole test suite
+VENV := .venv
+STAMP := $(VENV)/.installed
+PYTHON ?= python3
+
+.PHONY: preview test bench evidence docs
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+preview: $(STAMP)
+	$(VENV)/bin/perimeter preview --stack dev
+
+test: $(STAMP)
+	$(VENV)/bin/python -m pytest
+
+evidence: $(STAMP)
+	$(VENV)/bin/perimeter evidence --stack prod --out evidence/
+
+docs: $(STAMP)
+	$(VENV)/bin/python -m perimeter.catalogue docs/policies.md
+
+bench: $(STAMP)
+	$(VENV)/bin/python -m bench.preview_scaling

@@ -1,0 +1,73 @@
+"""The framework catalogue: every requirement id a rule may cite, with its title.
+
+Rules cite ids; titles live only here, so docs, SARIF and the control matrix
+all read the same words. Titles are short paraphrases, not the standards' text.
+"""
+
+PCI_DSS_NAME = "PCI DSS"
+PCI_DSS_VERSION = "4.0.1"
+SOC2_NAME = "SOC 2"
+SOC2_VERSION = "2017 TSC (2022 points of focus)"
+
+PCI_DSS = {
+    "1.2.5": "Only allowed ports, protocols and services are in use",
+    "1.3.1": "Inbound traffic to the CDE is restricted to what is necessary",
+    "1.3.2": "Outbound traffic from the CDE is restricted to what is necessary",
+    "1.4.1": "Network security controls sit between trusted and untrusted networks",
+    "1.4.2": "Inbound traffic from untrusted networks is restricted",
+    "1.4.4": "System components storing cardholder data are not directly accessible from untrusted networks",
+    "2.2.1": "Configuration standards are defined, implemented and maintained",
+    "3.2.1": "Account data storage is kept to a minimum with retention and disposal limits",
+    "3.3.1": "Sensitive authentication data is not retained after authorization",
+    "3.4.1": "PAN is masked when displayed",
+    "3.5.1": "PAN is rendered unreadable anywhere it is stored",
+    "3.6.1": "Procedures protect cryptographic keys against disclosure and misuse",
+    "3.6.1.2": "Secret and private keys are stored in a secure cryptographic device or encrypted form",
+    "3.7.4": "Cryptographic keys are changed at the end of their cryptoperiod",
+    "4.2.1": "Strong cryptography protects PAN during transmission over open, public networks",
+    "6.4.2": "Public-facing applications are protected against attacks",
+    "6.5.1": "Changes to system components follow change-control procedures",
+    "7.2.1": "An access-control model defines access by job function and least privilege",
+    "7.2.2": "Access is assigned by job classification and least privilege",
+    "7.3.1": "An access-control system restricts access based on need to know",
+    "10.2.1": "Audit logs are enabled and active for all system components",
+    "10.2.1.2": "Audit logs capture all actions taken by individuals with administrative access",
+    "10.3.2": "Audit log files are protected from modification",
+    "10.3.3": "Audit log files are promptly backed up to a secure, central store",
+    "10.3.4": "File-integrity monitoring or change detection is used on audit logs",
+    "10.4.1.1": "Automated mechanisms perform audit log reviews",
+    "10.5.1": "Audit log history is retained for at least 12 months, 3 months immediately available",
+    "10.7.2": "Failures of critical security control systems are detected, alerted and addressed",
+    "11.5.1": "Intrusion-detection and/or intrusion-prevention techniques are used",
+    "12.3.1": "Each flexibly implemented requirement has a targeted risk analysis",
+    "12.5.2": "PCI DSS scope is documented and confirmed at least every 12 months",
+    "12.8.1": "A list of third-party service providers is maintained",
+    "A3.2.5.1": "Data-discovery methodology confirms PAN is not outside the defined CDE",
+}
+
+SOC2 = {
+    "CC2.1": "The entity obtains or generates relevant, quality information to support internal control",
+    "CC3.2": "The entity identifies and analyzes risks to the achievement of its objectives",
+    "CC5.2": "The entity selects and develops general control activities over technology",
+    "CC6.1": "Logical access security software, infrastructure and architectures, including encryption",
+    "CC6.2": "Registration and authorization of users before access is granted",
+    "CC6.3": "Access is authorized, modified or removed based on roles and least privilege",
+    "CC6.6": "Logical access security measures against threats from outside system boundaries",
+    "CC6.7": "Transmission, movement and removal of information is restricted and protected",
+    "CC6.8": "Controls prevent or detect unauthorized or malicious software",
+    "CC7.1": "Detection and monitoring procedures identify configuration changes and vulnerabilities",
+    "CC7.2": "System components are monitored for anomalies indicative of malicious acts",
+    "CC7.3": "Security events are evaluated to determine whether they are incidents",
+    "CC8.1": "Changes to infrastructure, data, software and procedures are authorized, tested and approved",
+    "CC9.2": "The entity assesses and manages risks associated with vendors and business partners",
+    "A1.2": "Environmental protections, backup and recovery infrastructure support availability",
+    "C1.1": "Confidential information is identified and maintained to meet confidentiality objectives",
+    "C1.2": "Confidential information is disposed of to meet confidentiality objectives",
+    "P4.2": "Personal information is retained no longer than necessary",
+    "PI1.3": "Processing is complete, valid, accurate, timely and authorized",
+}
+
+
+def framework_labels(pci_ids, soc2_ids) -> list[str]:
+    """Human labels used in reports, e.g. "PCI DSS 4.0.1 3.5.1", "SOC 2 CC6.1"."""
+    return [f"{PCI_DSS_NAME} {PCI_DSS_VERSION} {r}" for r in pci_ids] + [f"{SOC2_NAME} {c}" for c in soc2_ids]
