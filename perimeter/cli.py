@@ -1,0 +1,116 @@
+"""`perimeter`: preview (offline policy gate), evidence (audit pack), verify (live drift).
+
+Exit codes: 0 no mandatory violation; 1 at least one; 2 no verdict (bad input,
+program failure, pack failure, timeout, interruption). Errors are one line on
+stderr; a failing program also gets its own traceback, never ours.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Callable, Optional
+
+from .errors import HarnessError, ProgramError, UsageError
+from .render import FORMATS, render
+from .report import EXIT_NO_VERDICT
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DEFAULT_PACK = os.path.join(REPO_ROOT, "policies")
+LONG_RUN = 500  # resources; above this, progress goes to stderr even off a terminal
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse exits 2 too, but with a usage dump
+        raise UsageError(f"{message} (see `perimeter {self.prog.split()[-1]} --help`)")
+
+
+def _emit(text: str, output: Optional[str]) -> None:
+    if output:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        sys.stdout.write(text)
+
+
+def _progress(enabled: bool) -> Optional[Callable[[str, int, int], None]]:
+    if not enabled:
+        return None
+    from rich.console import Console
+    from rich.progress import Progress
+
+    console = Console(stderr=True)
+    if console.is_terminal:
+        bar = Progress(console=console, transient=True)
+        tasks: dict[str, int] = {}
+
+        def update(phase: str, done: int, total: int) -> None:
+            if phase not in tasks:
+                if not tasks:
+                    bar.start()
+                tasks[phase] = bar.add_task(f"analyze ({phase})", total=total)
+            bar.update(tasks[phase], completed=done)
+            if done == total and all(bar.tasks[t].finished for t in tasks.values()) and len(tasks) >= 1 and phase == "update":
+                bar.stop()
+        return update
+
+    def log(phase: str, done: int, total: int) -> None:
+        if total >= LONG_RUN and (done == total or done % LONG_RUN == 0):
+            console.print(f"analyze ({phase}): {done}/{total} resources")
+    return log
+
+
+def _add_program_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--stack", default="dev", help="stack name (default: dev)")
+    parser.add_argument("--cwd", default=REPO_ROOT, help="Pulumi Python project directory (default: this repo)")
+    parser.add_argument("--policy-pack", default=DEFAULT_PACK, help="policy pack directory (default: this repo's policies/)")
+    parser.add_argument("--policy-config", help="policy config JSON, the `pulumi preview --policy-pack-config` format")
+
+
+def _preview(args) -> int:
+    from .engine.preview import PreviewOptions, run_preview
+    from .harness.runner import PHASES
+
+    phases = PHASES if args.phase == "both" else (args.phase,)
+    options = PreviewOptions(args.cwd, args.stack, args.policy_pack, args.policy_config, phases)
+    report = run_preview(options, _progress(args.format == "text"))
+    _emit(render(report, args.format), args.output)
+    return report.exit_code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="perimeter", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    preview = commands.add_parser("preview", help="enforce the policy pack on a Pulumi program, offline")
+    _add_program_args(preview)
+    preview.add_argument("--phase", choices=("preview", "update", "both"), default="both")
+    preview.add_argument("--format", choices=FORMATS, default="text")
+    preview.add_argument("--output", help="write the report here instead of stdout")
+    preview.set_defaults(run=_preview)
+    return parser
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        return args.run(args)
+    except ProgramError as error:
+        sys.stderr.write(f"perimeter: {error}\n")
+        if error.details:
+            sys.stderr.write(error.details if error.details.endswith("\n") else error.details + "\n")
+        return EXIT_NO_VERDICT
+    except (UsageError, HarnessError) as error:
+        sys.stderr.write(f"perimeter: {error}\n")
+        return EXIT_NO_VERDICT
+    except KeyboardInterrupt:
+        sys.stderr.write("perimeter: interrupted; the policy pack and program were stopped\n")
+        return EXIT_NO_VERDICT
+    except OSError as error:
+        sys.stderr.write(f"perimeter: {error.strerror or error}: {error.filename or ''}\n")
+        return EXIT_NO_VERDICT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

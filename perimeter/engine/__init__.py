@@ -1,0 +1,1 @@
+"""The one engine behind `preview`, `evidence` and `verify` output: run checks, build a Report."""

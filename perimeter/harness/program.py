@@ -1,0 +1,78 @@
+"""Child process: run one Pulumi program under the mock runtime and write what it registered.
+
+    python -m perimeter.harness.program REQUEST.json CAPTURE.json
+
+Exit 0 with CAPTURE written; exit 3 when the program failed (its own traceback,
+or a RunError's message alone, as the engine prints it, on stderr).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import runpy
+import sys
+import traceback
+
+PROGRAM_FAILED = 3
+
+
+def _program_traceback(error: BaseException, main: str) -> str:
+    """The traceback from the program's first frame on: the harness's frames are noise."""
+    frames = traceback.extract_tb(error.__traceback__)
+    start = next((i for i, f in enumerate(frames) if os.path.abspath(f.filename) == main), 0)
+    lines = ["Traceback (most recent call last):\n"] + traceback.format_list(frames[start:])
+    return "".join(lines + traceback.format_exception_only(type(error), error))
+
+
+def _stack_outputs() -> dict:
+    """Exports in wire form (unknown sentinels, secret envelopes), as `pulumi stack output` would hold them."""
+    from google.protobuf import json_format
+    from pulumi.runtime import get_root_resource, rpc
+    from pulumi.runtime.sync_await import _sync_await
+
+    stack = get_root_resource()
+    struct = _sync_await(rpc.serialize_properties(dict(stack.outputs), {}))
+    return json_format.MessageToDict(struct)
+
+
+def main(request_path: str, capture_path: str) -> int:
+    with open(request_path, encoding="utf-8") as handle:
+        request = json.load(handle)
+
+    import pulumi
+    from pulumi.runtime import mocks, set_all_config
+
+    from .monitor import AwsMocks, CapturingMonitor
+
+    preview = request["phase"] == "preview"
+    aws_mocks = AwsMocks(preview=preview, region=request["awsConfig"].get("region", ""))
+    monitor = CapturingMonitor(aws_mocks, request["awsConfig"])
+    os.chdir(request["directory"])
+    sys.path.insert(0, request["directory"])
+    set_all_config(request["config"], request["secretKeys"])
+    mocks.set_mocks(aws_mocks, project=request["project"], stack=request["stack"], preview=preview, monitor=monitor)
+
+    @pulumi.runtime.test
+    def run_program():
+        runpy.run_path(request["main"], run_name="__main__")
+
+    try:
+        run_program()
+    except pulumi.RunError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return PROGRAM_FAILED
+    except BaseException as error:  # the program's failure, whatever it is, is reported, not re-raised
+        if isinstance(error, SystemExit) and not error.code:
+            pass
+        else:
+            sys.stderr.write(_program_traceback(error, os.path.abspath(request["main"])))
+            return PROGRAM_FAILED
+
+    with open(capture_path, "w", encoding="utf-8") as handle:
+        json.dump({"resources": monitor.captured, "outputs": _stack_outputs()}, handle)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], sys.argv[2]))
