@@ -48,8 +48,10 @@ def main(request_path: str, capture_path: str) -> int:
     preview = request["phase"] == "preview"
     aws_mocks = AwsMocks(preview=preview, region=request["awsConfig"].get("region", ""))
     monitor = CapturingMonitor(aws_mocks, request["awsConfig"])
-    os.chdir(request["directory"])
-    sys.path.insert(0, request["directory"])
+    # As the language host does: the program runs from its main directory, importable from there.
+    program_directory = os.path.dirname(request["main"])
+    os.chdir(program_directory)
+    sys.path.insert(0, program_directory)
     set_all_config(request["config"], request["secretKeys"])
     mocks.set_mocks(aws_mocks, project=request["project"], stack=request["stack"], preview=preview, monitor=monitor)
 
