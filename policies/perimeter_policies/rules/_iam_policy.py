@@ -1,0 +1,193 @@
+"""What an IAM policy document grants, statement by statement.
+
+Shared by `resource-policy-not-public` (resource policies) and
+`bedrock-endpoint-private` (VPC endpoint policies), so both read a policy the
+same way.
+
+A statement is *public* when it allows everybody: Effect Allow, a principal of
+`"*"` (as `"*"`, `{"AWS": "*"}` or a list holding `"*"`) or a NotPrincipal
+(allow everyone except a few), and no condition that ties the caller to
+something concrete (an account, an organization, a source ARN, a VPC, ...).
+A Deny never grants access, and a service principal is not everybody.
+
+Predicates answer True, False or UNKNOWN (three-valued logic): policies passed
+as objects can hold unknown pieces, and the rules must defer only when the
+answer really depends on them.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Callable, Union
+
+from ..model import UNKNOWN, Unknown, as_list, is_unknown
+from ._documents import MalformedDocument
+
+Tristate = Union[bool, Unknown]
+
+# Condition keys that tie the caller to something the account owner controls.
+RESTRICTING_CONDITION_KEYS = frozenset(key.lower() for key in (
+    "aws:SourceAccount", "aws:SourceArn", "aws:SourceOwner", "aws:SourceVpc", "aws:SourceVpce",
+    "aws:PrincipalAccount", "aws:PrincipalArn", "aws:PrincipalOrgID", "aws:PrincipalOrgPaths",
+    "aws:SourceIp", "aws:userid", "aws:username", "kms:CallerAccount", "kms:ViaService",
+))
+
+# Operators that narrow the caller when they match a concrete value. Negated
+# operators (StringNotEquals, ...), `...IfExists` and `ForAllValues:` all pass
+# when the key is absent, as it is for most direct callers, so they narrow nothing.
+RESTRICTING_OPERATORS = frozenset(op.lower() for op in (
+    "StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals", "ArnLike", "IpAddress",
+))
+ANY_VALUE_PREFIX = "foranyvalue:"
+
+# `bedrock:*` is as broad as `*` on a Bedrock endpoint.
+WILDCARD_ACTION = re.compile(r"^(\*|[A-Za-z0-9-]+:\*)$")
+EFFECTS = ("Allow", "Deny")
+
+
+@dataclass(frozen=True)
+class StatementFindings:
+    matching: tuple[str, ...] = ()   # labels of statements the predicate holds for
+    undecided: tuple[str, ...] = ()  # labels of statements that depend on unknown values
+
+
+def find_statements(document: Any, predicate: Callable[[Mapping], Tristate]) -> StatementFindings:
+    """Apply `predicate` to each statement. Raises MalformedDocument for a non-policy."""
+    statements = policy_statements(document)
+    if is_unknown(statements):
+        return StatementFindings(undecided=("the Statement list",))
+    matching, undecided = [], []
+    for index, statement in enumerate(statements):
+        verdict = UNKNOWN if is_unknown(statement) else predicate(statement)
+        if verdict is True:
+            matching.append(statement_label(index, statement))
+        elif is_unknown(verdict):
+            undecided.append(statement_label(index, statement))
+    return StatementFindings(tuple(matching), tuple(undecided))
+
+
+def policy_statements(document: Any) -> Any:
+    """The statements as a list (a single statement object is allowed), or UNKNOWN."""
+    if not isinstance(document, Mapping):
+        raise MalformedDocument("is not an IAM policy document (expected a JSON object with a Statement)")
+    if "Statement" not in document:
+        raise MalformedDocument("has no Statement")
+    statements = as_list(document["Statement"])
+    if is_unknown(statements):
+        return UNKNOWN
+    for index, statement in enumerate(statements):
+        if is_unknown(statement):
+            continue
+        if not isinstance(statement, Mapping):
+            raise MalformedDocument(f"has statement {index + 1} that is not an object")
+        effect = statement.get("Effect")
+        if not is_unknown(effect) and effect not in EFFECTS:
+            raise MalformedDocument(f"has statement {index + 1} with Effect {effect!r}; expected Allow or Deny")
+    return statements
+
+
+def statement_label(index: int, statement: Any) -> str:
+    sid = statement.get("Sid") if isinstance(statement, Mapping) else None
+    return f'statement {index + 1} (Sid "{sid}")' if isinstance(sid, str) and sid else f"statement {index + 1}"
+
+
+def is_public(statement: Mapping) -> Tristate:
+    """Allows everybody, with no condition tying the caller to anything concrete."""
+    return _all(_allows(statement), _anyone(statement), _negate(caller_restricted(statement.get("Condition"))))
+
+
+def grants_everything(statement: Mapping) -> Tristate:
+    """The shape of AWS's default endpoint policy: anybody, any action, any resource."""
+    return _all(is_public(statement), _wildcard(statement, "Action", "NotAction", WILDCARD_ACTION.match),
+                _wildcard(statement, "Resource", "NotResource", lambda value: value == "*"))
+
+
+def caller_restricted(condition: Any) -> Tristate:
+    """Whether a positive operator pins a restricting key to a concrete value."""
+    if condition is None:
+        return False
+    if is_unknown(condition):
+        return UNKNOWN
+    if not isinstance(condition, Mapping):
+        raise MalformedDocument("has a Condition that is not an object")
+    verdicts = []
+    for operator, block in condition.items():
+        name = operator.lower()
+        if name.startswith(ANY_VALUE_PREFIX):
+            name = name[len(ANY_VALUE_PREFIX):]
+        if name not in RESTRICTING_OPERATORS:
+            continue
+        if is_unknown(block):
+            verdicts.append(UNKNOWN)
+        elif isinstance(block, Mapping):
+            verdicts += [_concrete(values) for key, values in block.items() if key.lower() in RESTRICTING_CONDITION_KEYS]
+    return _any(*verdicts)
+
+
+def _allows(statement: Mapping) -> Tristate:
+    effect = statement.get("Effect")
+    return UNKNOWN if is_unknown(effect) else effect == "Allow"
+
+
+def _anyone(statement: Mapping) -> Tristate:
+    if "NotPrincipal" in statement:
+        return True  # Allow + NotPrincipal: everybody except the few listed.
+    principal = statement.get("Principal")
+    if is_unknown(principal):
+        return UNKNOWN
+    if isinstance(principal, Mapping):
+        principal = principal.get("AWS")  # Service, Federated and CanonicalUser principals are specific.
+    values = as_list(principal)
+    if is_unknown(values):
+        return UNKNOWN
+    return _any(*(UNKNOWN if is_unknown(v) else (isinstance(v, str) and v.strip() == "*") for v in values))
+
+
+def _wildcard(statement: Mapping, field: str, negated_field: str, is_wildcard: Callable[[str], Any]) -> Tristate:
+    if negated_field in statement:
+        return True  # "everything except ..." is as broad as a wildcard for this purpose.
+    values = as_list(statement.get(field))
+    if is_unknown(values):
+        return UNKNOWN
+    return _any(*(UNKNOWN if is_unknown(v) else (isinstance(v, str) and bool(is_wildcard(v.strip()))) for v in values))
+
+
+def _concrete(values: Any) -> Tristate:
+    """A condition value that narrows the caller.
+
+    An unknown value counts as concrete: at preview it is an output (an account
+    id, an ARN, a VPC id), never a wildcard.
+    """
+    if is_unknown(values):
+        return True
+    values = as_list(values)
+    return bool(values) and all(is_unknown(v) or (isinstance(v, str) and not _matches_everything(v)) for v in values)
+
+
+def _matches_everything(value: str) -> bool:
+    text = value.strip()
+    if not text.strip("*?"):
+        return True
+    try:
+        return ipaddress.ip_network(text, strict=False).prefixlen == 0  # 0.0.0.0/0 or ::/0
+    except ValueError:
+        return False
+
+
+def _all(*verdicts: Tristate) -> Tristate:
+    if any(v is False for v in verdicts):
+        return False
+    return UNKNOWN if any(is_unknown(v) for v in verdicts) else True
+
+
+def _any(*verdicts: Tristate) -> Tristate:
+    if any(v is True for v in verdicts):
+        return True
+    return UNKNOWN if any(is_unknown(v) for v in verdicts) else False
+
+
+def _negate(verdict: Tristate) -> Tristate:
+    return UNKNOWN if is_unknown(verdict) else not verdict

@@ -1,0 +1,95 @@
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from perimeter_policies.model import UNKNOWN
+from perimeter_policies.rules.bedrock_guardrail_version_pinned import PINNED_VERSION
+from tests.policies._mutate import REMOVE, mutated
+from tests.policy_harness import analyze, resource
+
+POLICY = "bedrock-guardrail-version-pinned"
+AGENT = "aws:bedrock/agentAgent:AgentAgent"
+FLOW = "aws:bedrock/agentFlow:AgentFlow"
+
+
+def guardrail_reference(version=UNKNOWN):
+    return {"guardrailIdentifier": UNKNOWN, "guardrailVersion": version}
+
+
+COMPLIANT = {
+    AGENT: {"agentName": "support", "foundationModel": "eu.amazon.nova-pro-v1:0", "agentResourceRoleArn": UNKNOWN,
+            "customerEncryptionKeyArn": UNKNOWN, "guardrailConfigurations": [guardrail_reference("1")]},
+    FLOW: {"name": "triage", "executionRoleArn": UNKNOWN, "customerEncryptionKeyArn": UNKNOWN, "definition": {"nodes": [
+        {"name": "Start", "type": "Input"},
+        {"name": "Docs", "type": "KnowledgeBase", "configuration": {"knowledgeBase": {
+            "knowledgeBaseId": UNKNOWN, "modelId": "eu.amazon.nova-pro-v1:0",
+            "guardrailConfiguration": guardrail_reference("3")}}},
+        {"name": "Answer", "type": "Prompt", "configuration": {"prompt": {
+            "sourceConfiguration": {"resource": {"promptArn": UNKNOWN}},
+            "guardrailConfiguration": guardrail_reference("12")}}},
+    ]}},
+}
+AGENT_VERSION = ("guardrailConfigurations", 0, "guardrailVersion")
+KB_VERSION = ("definition", "nodes", 1, "configuration", "knowledgeBase", "guardrailConfiguration", "guardrailVersion")
+PROMPT_VERSION = ("definition", "nodes", 2, "configuration", "prompt", "guardrailConfiguration", "guardrailVersion")
+
+
+def run(type_, inputs):
+    return analyze(POLICY, resource(type_, "subject", inputs))
+
+
+@pytest.mark.parametrize("type_", [AGENT, FLOW])
+def test_pinned_versions_pass_beside_unknown_guardrail_ids(type_):
+    result = run(type_, COMPLIANT[type_])
+    assert result.clean and not result.cant_run and not result.deferred
+
+
+def test_agent_without_guardrails_is_not_this_rules_finding():
+    assert run(AGENT, {"agentName": "support"}).clean
+
+
+MUTATIONS = [
+    (AGENT, AGENT_VERSION, "DRAFT", "guardrailConfigurations[0].guardrailVersion is 'DRAFT'"),
+    (AGENT, AGENT_VERSION, "", "guardrailConfigurations[0].guardrailVersion is not set (DRAFT)"),
+    (AGENT, AGENT_VERSION, REMOVE, "guardrailConfigurations[0].guardrailVersion is not set (DRAFT)"),
+    (AGENT, AGENT_VERSION, "0", "is '0'"),
+    (FLOW, KB_VERSION, "DRAFT", "definition.nodes[1].configuration.knowledgeBase.guardrailConfiguration.guardrailVersion"),
+    (FLOW, PROMPT_VERSION, REMOVE, "definition.nodes[2].configuration.prompt.guardrailConfiguration.guardrailVersion"),
+]
+
+
+@pytest.mark.parametrize("type_, path, value, named", MUTATIONS, ids=[f"{m[0][-9:]}-{m[2]!r}-{len(m[1])}" for m in MUTATIONS])
+def test_each_unpinned_reference_blocks(type_, path, value, named):
+    result = run(type_, mutated(COMPLIANT[type_], path, value))
+    assert len(result.violations) == 1 and not result.cant_run
+    assert named in result.violations[0][0] and "guardrail_version=" in result.violations[0][0]
+
+
+def test_draft_blocks_beside_unknown_inputs():
+    inputs = {"agentName": UNKNOWN, "instruction": UNKNOWN, "foundationModel": UNKNOWN,
+              "guardrailConfigurations": [guardrail_reference("DRAFT"), guardrail_reference(UNKNOWN)]}
+    result = run(AGENT, inputs)
+    assert len(result.violations) == 1 and not result.cant_run
+
+
+@pytest.mark.parametrize("type_, path", [(AGENT, AGENT_VERSION), (FLOW, PROMPT_VERSION), (AGENT, ("guardrailConfigurations",)),
+                                         (FLOW, ("definition",))])
+def test_version_unknown_at_preview_is_deferred(type_, path):
+    result = run(type_, mutated(COMPLIANT[type_], path, UNKNOWN))
+    assert result.clean and result.deferred
+
+
+@given(st.integers(min_value=1, max_value=99_999_999))
+def test_every_valid_version_number_is_pinned(number):
+    assert PINNED_VERSION.fullmatch(str(number))
+
+
+@given(st.one_of(st.just("DRAFT"), st.just("draft"), st.just("0"), st.just("01"), st.just("100000000"), st.just("1\n"),
+                 st.from_regex(r"[0-9]*[^0-9]+[0-9]*", fullmatch=True)))
+def test_anything_else_is_not_pinned(text):
+    assert not PINNED_VERSION.fullmatch(text)
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(min_value=1, max_value=99_999_999))
+def test_numeric_literal_version_passes_through_the_sdk(number):
+    assert run(AGENT, mutated(COMPLIANT[AGENT], AGENT_VERSION, number)).clean

@@ -1,0 +1,142 @@
+import pytest
+
+from perimeter_policies.model import UNKNOWN
+from tests.policies._mutate import REMOVE, mutated
+from tests.policy_harness import analyze_stack, resource, urn
+
+POLICY = "log-retention-bounded"
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+TRAIL = "aws:cloudtrail/trail:Trail"
+LOGGING = "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration"
+BUCKET = "aws:s3/bucket:Bucket"
+LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
+ROLE = "aws:iam/role:Role"
+
+
+def expiring(days, status="Enabled"):
+    return [{"id": "expire", "status": status, "filter": {"prefix": ""}, "expiration": {"days": days}}]
+
+
+# name -> (type, preview-shaped inputs, property dependencies by resource name)
+COMPLIANT = {
+    "trail-logs": (LOG_GROUP, {"name": "/perimeter/trail", "retentionInDays": 365, "kmsKeyId": UNKNOWN}, {"kmsKeyId": []}),
+    "invocations": (LOG_GROUP, {"name": "/perimeter/invocations", "retentionInDays": 90, "kmsKeyId": UNKNOWN}, {}),
+    "app": (LOG_GROUP, {"name": "/perimeter/app", "retentionInDays": 30}, {}),
+    "trail-bucket": (BUCKET, {"forceDestroy": False, "tags": UNKNOWN}, {}),
+    "trail-bucket-lifecycle": (LIFECYCLE, {"bucket": UNKNOWN, "rules": expiring(400)}, {"bucket": ["trail-bucket"]}),
+    "invocation-bucket": (BUCKET, {"forceDestroy": False}, {}),
+    "invocation-bucket-lifecycle": (LIFECYCLE, {"bucket": UNKNOWN, "rules": expiring(90)}, {"bucket": ["invocation-bucket"]}),
+    "logging-role": (ROLE, {"assumeRolePolicy": UNKNOWN}, {}),
+    "audit": (TRAIL, {"s3BucketName": UNKNOWN, "cloudWatchLogsGroupArn": UNKNOWN, "cloudWatchLogsRoleArn": UNKNOWN,
+                      "kmsKeyId": UNKNOWN, "isMultiRegionTrail": True, "enableLogFileValidation": True},
+              {"s3BucketName": ["trail-bucket"], "cloudWatchLogsGroupArn": ["trail-logs"]}),
+    "invocation-logging": (LOGGING, {"loggingConfig": {
+        "s3Config": {"bucketName": UNKNOWN, "keyPrefix": "bedrock/"},
+        "cloudwatchConfig": {"logGroupName": UNKNOWN, "roleArn": UNKNOWN},
+        "textDataDeliveryEnabled": True, "imageDataDeliveryEnabled": False}},
+        {"loggingConfig": ["invocation-bucket", "invocations", "logging-role"]}),
+}
+TYPES = {name: spec[0] for name, spec in COMPLIANT.items()}
+
+
+def stack(changes=None, drop=(), dependencies=None):
+    """The compliant stack with `changes` {name: (path, value), ...} applied, `drop` resources removed,
+    and `dependencies` {name: {prop: [urn]}} replacing a resource's property dependencies."""
+    records = []
+    for name, (type_, inputs, deps) in COMPLIANT.items():
+        if name in drop:
+            continue
+        for change_name, (path, value) in (changes or {}).items():
+            if change_name == name:
+                inputs = mutated(inputs, path, value)
+        property_dependencies = {prop: [urn(TYPES[n], n) for n in names] for prop, names in deps.items()}
+        records.append(resource(type_, name, inputs,
+                                property_dependencies=(dependencies or {}).get(name, property_dependencies)))
+    return records
+
+
+def test_preview_stack_with_unknown_names_and_key_arns_passes():
+    result = analyze_stack(POLICY, stack())
+    assert result.clean and not result.cant_run and not result.deferred
+
+
+# name of the resource mutated (and reported), path, bad value, what the message names
+MUTATIONS = [
+    ("app", ("retentionInDays",), REMOVE, "retentionInDays is not set, so its events never expire"),
+    ("app", ("retentionInDays",), 0, "retentionInDays is 0, so its events never expire"),
+    ("app", ("retentionInDays",), 42, "retentionInDays 42.0 is not a value CloudWatch accepts"),
+    ("trail-logs", ("retentionInDays",), 90, "(audit logs): retentionInDays is 90 days, below the 365 days"),
+    ("invocations", ("retentionInDays",), 731, "(model invocation logs): retentionInDays is 731 days, above the 400 days"),
+    ("invocations", ("kmsKeyId",), REMOVE, "kmsKeyId is not set"),
+    ("trail-bucket-lifecycle", ("rules", 0, "expiration", "days"), 30, "rules[0].expiration.days is 30 days, below"),
+    ("invocation-bucket-lifecycle", ("rules", 0, "expiration", "days"), 3650, "expiration.days is 3650 days, above"),
+    ("invocation-bucket-lifecycle", ("rules", 0, "status"), "Disabled", "no enabled lifecycle rule expires its objects"),
+    ("invocation-bucket-lifecycle", ("rules", 0, "expiration"), REMOVE, "no enabled lifecycle rule expires its objects"),
+]
+REPORTED_ON = {"trail-bucket-lifecycle": "trail-bucket", "invocation-bucket-lifecycle": "invocation-bucket"}
+
+
+@pytest.mark.parametrize("name, path, value, named", MUTATIONS, ids=[f"{m[0]}-{m[1][-1]}={m[2]!r}" for m in MUTATIONS])
+def test_each_violation_blocks(name, path, value, named):
+    result = analyze_stack(POLICY, stack({name: (path, value)}))
+    reported = REPORTED_ON.get(name, name)
+    assert result.urns == [urn(TYPES[reported], reported)] and not result.cant_run
+    assert named in result.violations[0][0]
+
+
+def test_invocation_bucket_without_lifecycle_configuration_blocks():
+    result = analyze_stack(POLICY, stack(drop={"invocation-bucket-lifecycle"}))
+    assert result.urns == [urn(BUCKET, "invocation-bucket")]
+    assert "kept forever" in result.violations[0][0]
+
+
+def test_audit_bucket_without_lifecycle_keeps_logs_and_passes():
+    assert analyze_stack(POLICY, stack(drop={"trail-bucket-lifecycle"})).clean
+
+
+def test_configured_invocation_maximum_is_honoured():
+    result = analyze_stack(POLICY, stack({"invocations": (("retentionInDays",), 365)}),
+                           {"maxInvocationLogRetentionDays": 180})
+    assert result.urns == [urn(LOG_GROUP, "invocations")] and "above the 180 days" in result.violations[0][0]
+
+
+def test_update_phase_known_names_classify_without_dependencies():
+    group = resource(LOG_GROUP, "trail-logs", {"name": "/perimeter/trail", "retentionInDays": 30})
+    trail = resource(TRAIL, "audit", {"s3BucketName": "trail-bucket-1a2b",
+                                      "cloudWatchLogsGroupArn": "arn:aws:logs:eu-west-1:111122223333:log-group:/perimeter/trail:*"})
+    invocations = resource(LOG_GROUP, "invocations", {"name": "/perimeter/invocations", "retentionInDays": 90})
+    logging = resource(LOGGING, "invocation-logging", {"loggingConfig": {"cloudwatchConfig": {"logGroupName": "/perimeter/invocations"}}})
+    result = analyze_stack(POLICY, [group, trail, invocations, logging])
+    assert sorted(result.urns) == sorted([urn(LOG_GROUP, "trail-logs"), urn(LOG_GROUP, "invocations")])
+    assert any("below the 365 days" in m for m, _ in result.violations)
+    assert any("kmsKeyId is not set" in m for m, _ in result.violations)
+
+
+def test_violation_blocks_beside_unknown_inputs():
+    bad = {"name": UNKNOWN, "tags": UNKNOWN, "kmsKeyId": UNKNOWN, "retentionInDays": 731}
+    others = [r for r in stack() if r["name"] != "invocations"]
+    result = analyze_stack(POLICY, others + [resource(LOG_GROUP, "invocations", bad)])
+    assert result.urns == [urn(LOG_GROUP, "invocations")] and not result.cant_run
+
+
+@pytest.mark.parametrize("name, path", [("invocations", ("retentionInDays",)),
+                                        ("invocation-bucket-lifecycle", ("rules", 0, "expiration", "days")),
+                                        ("invocation-bucket-lifecycle", ("rules",))])
+def test_retention_unknown_at_preview_is_deferred(name, path):
+    result = analyze_stack(POLICY, stack({name: (path, UNKNOWN)}))
+    assert result.clean and result.deferred
+
+
+def test_lifecycle_whose_bucket_preview_cannot_name_defers():
+    from_elsewhere = {"bucket": [urn("random:index/randomId:RandomId", "suffix")]}
+    result = analyze_stack(POLICY, stack(dependencies={"invocation-bucket-lifecycle": from_elsewhere}))
+    assert result.clean and result.deferred[0]["urn"] == urn(BUCKET, "invocation-bucket")
+
+
+def test_staging_waiver_pattern_waives_legacy_log_groups():
+    waiver = {"resource": "urn:pulumi:test::perimeter::*aws:cloudwatch/logGroup:LogGroup::legacy-*",
+              "reason": "Legacy app logs; retention migration tracked in SEC-231",
+              "approver": "security-lead@example.com", "expires": "2027-03-31"}
+    legacy = resource(LOG_GROUP, "legacy-batch", {"name": "/legacy/batch"})
+    result = analyze_stack(POLICY, [legacy], {"waivers": [waiver]})
+    assert not result.violations and result.waived[0]["urn"] == urn(LOG_GROUP, "legacy-batch")

@@ -1,0 +1,73 @@
+import pytest
+
+from perimeter_policies.model import UNKNOWN
+from tests.policy_harness import analyze, resource
+
+POLICY = "network-no-public-ip"
+SUBNET = "aws:ec2/subnet:Subnet"
+INSTANCE = "aws:ec2/instance:Instance"
+LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
+EIP = "aws:ec2/eip:Eip"
+EIP_ASSOCIATION = "aws:ec2/eipAssociation:EipAssociation"
+
+PRIVATE_INTERFACE = {"deviceIndex": 0, "subnetId": UNKNOWN, "securityGroups": [UNKNOWN],
+                     "associatePublicIpAddress": "false"}
+COMPLIANT = {
+    SUBNET: {"vpcId": UNKNOWN, "cidrBlock": "10.0.1.0/24", "mapPublicIpOnLaunch": False,
+             "mapCustomerOwnedIpOnLaunch": True, "customerOwnedIpv4Pool": UNKNOWN, "outpostArn": UNKNOWN},
+    INSTANCE: {"ami": UNKNOWN, "instanceType": "t3.micro", "subnetId": UNKNOWN, "associatePublicIpAddress": False},
+    LAUNCH_TEMPLATE: {"imageId": UNKNOWN, "networkInterfaces": [PRIVATE_INTERFACE]},
+    EIP: {"domain": "vpc"},  # unattached: e.g. a NAT gateway's address
+}
+
+
+def subject(type_, **changes):
+    inputs = {**COMPLIANT[type_], **changes}
+    return resource(type_, "app", {k: v for k, v in inputs.items() if v is not None})
+
+
+@pytest.mark.parametrize("type_", list(COMPLIANT))
+def test_compliant_baseline_passes_with_unknown_ids(type_):
+    result = analyze(POLICY, subject(type_))
+    assert result.clean and not result.deferred
+
+
+def test_instance_without_the_flag_follows_its_subnet_and_passes():
+    assert analyze(POLICY, subject(INSTANCE, associatePublicIpAddress=None)).clean
+
+
+@pytest.mark.parametrize("type_, changes, named", [
+    (SUBNET, {"mapPublicIpOnLaunch": True}, "mapPublicIpOnLaunch=True"),
+    (INSTANCE, {"associatePublicIpAddress": True}, "associatePublicIpAddress=True"),
+    (LAUNCH_TEMPLATE, {"networkInterfaces": [PRIVATE_INTERFACE, {**PRIVATE_INTERFACE, "associatePublicIpAddress": "true"}]},
+     "networkInterfaces[1].associatePublicIpAddress='true'"),
+    (LAUNCH_TEMPLATE, {"networkInterfaces": [{**PRIVATE_INTERFACE, "associatePublicIpAddress": "TRUE"}]},
+     "networkInterfaces[0]"),
+    (EIP, {"instance": "i-0123456789abcdef0"}, "through instance"),
+    (EIP, {"networkInterface": UNKNOWN}, "through networkInterface"),
+])
+def test_each_public_ip_setting_blocks(type_, changes, named):
+    result = analyze(POLICY, subject(type_, **changes))
+    assert len(result.violations) == 1 and named in result.violations[0][0]
+
+
+def test_eip_association_always_blocks_even_with_unknown_ids():
+    association = resource(EIP_ASSOCIATION, "app", {"allocationId": UNKNOWN, "instanceId": UNKNOWN})
+    result = analyze(POLICY, association)
+    assert len(result.violations) == 1 and not result.cant_run
+
+
+def test_public_subnet_still_blocks_beside_unknown_unrelated_inputs():
+    result = analyze(POLICY, subject(SUBNET, mapPublicIpOnLaunch=True, cidrBlock=UNKNOWN, availabilityZone=UNKNOWN))
+    assert len(result.violations) == 1 and not result.cant_run
+
+
+@pytest.mark.parametrize("type_, changes", [
+    (SUBNET, {"mapPublicIpOnLaunch": UNKNOWN}),
+    (INSTANCE, {"associatePublicIpAddress": UNKNOWN}),
+    (LAUNCH_TEMPLATE, {"networkInterfaces": UNKNOWN}),
+    (LAUNCH_TEMPLATE, {"networkInterfaces": [{**PRIVATE_INTERFACE, "associatePublicIpAddress": UNKNOWN}]}),
+])
+def test_unknown_setting_is_deferred_not_cant_run(type_, changes):
+    result = analyze(POLICY, subject(type_, **changes))
+    assert result.clean and len(result.deferred) == 1

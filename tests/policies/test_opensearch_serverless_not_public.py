@@ -1,0 +1,62 @@
+import json
+
+import pytest
+
+from perimeter_policies.model import UNKNOWN
+from tests.policy_harness import analyze, resource
+
+POLICY = "opensearch-serverless-not-public"
+SECURITY_POLICY = "aws:opensearch/serverlessSecurityPolicy:ServerlessSecurityPolicy"
+COLLECTION_RULES = [{"ResourceType": "collection", "Resource": ["collection/knowledge-base"]},
+                    {"ResourceType": "dashboard", "Resource": ["collection/knowledge-base"]}]
+PRIVATE_VIA_ENDPOINT = {"Rules": COLLECTION_RULES, "AllowFromPublic": False, "SourceVPCEs": ["vpce-0123456789abcdef0"]}
+PRIVATE_VIA_BEDROCK = {"Rules": COLLECTION_RULES, "AllowFromPublic": False, "SourceServices": ["bedrock.amazonaws.com"]}
+
+
+def network_policy(*rules, kind="network", raw=None):
+    document = raw if raw is not None else json.dumps(list(rules))
+    return resource(SECURITY_POLICY, "kb-network", {"name": "kb-network", "type": kind, "policy": document,
+                                                     "description": UNKNOWN})
+
+
+def test_private_rules_pass_with_unknown_unrelated_inputs():
+    result = analyze(POLICY, network_policy(PRIVATE_VIA_ENDPOINT, PRIVATE_VIA_BEDROCK))
+    assert result.clean and not result.deferred
+
+
+@pytest.mark.parametrize("changes, problem", [
+    ({"AllowFromPublic": True, "SourceVPCEs": None}, "AllowFromPublic=true for collection/knowledge-base"),
+    ({"AllowFromPublic": True}, "AllowFromPublic=true"),
+    ({"SourceVPCEs": None}, "declares neither SourceVPCEs nor SourceServices"),
+    ({"SourceVPCEs": []}, "declares neither SourceVPCEs nor SourceServices"),
+])
+def test_each_public_or_pathless_rule_blocks(changes, problem):
+    rule = {k: v for k, v in {**PRIVATE_VIA_ENDPOINT, **changes}.items() if v is not None}
+    result = analyze(POLICY, network_policy(PRIVATE_VIA_BEDROCK, rule))
+    assert len(result.violations) == 1
+    assert "network rule 2" in result.violations[0][0] and problem in result.violations[0][0]
+
+
+def test_public_rule_given_as_a_single_object_blocks():
+    raw = json.dumps({**PRIVATE_VIA_ENDPOINT, "AllowFromPublic": True})
+    assert len(analyze(POLICY, network_policy(raw=raw)).violations) == 1
+
+
+def test_malformed_policy_blocks_with_a_clear_message():
+    result = analyze(POLICY, network_policy(raw='[{"AllowFromPublic": tru'))
+    assert "is not valid JSON" in result.violations[0][0]
+
+
+def test_list_of_non_objects_is_malformed():
+    result = analyze(POLICY, network_policy(raw=json.dumps(["collection/kb"])))
+    assert "not a list of network rule objects" in result.violations[0][0]
+
+
+def test_policy_built_from_outputs_is_deferred():
+    result = analyze(POLICY, network_policy(raw=UNKNOWN))
+    assert result.clean and "policy is unknown at preview" in result.deferred[0]["message"]
+
+
+def test_encryption_policy_is_out_of_scope():
+    encryption = json.dumps({"Rules": COLLECTION_RULES, "AWSOwnedKey": True})
+    assert analyze(POLICY, network_policy(raw=encryption, kind="encryption")).clean

@@ -1,0 +1,69 @@
+import pytest
+
+from perimeter_policies.model import UNKNOWN
+from tests.policy_harness import analyze, resource
+
+POLICY = "security-group-no-public-ingress"
+SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
+SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
+INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+
+HTTPS_FROM_VPC = {"protocol": "tcp", "fromPort": 443, "toPort": 443, "cidrBlocks": ["10.0.0.0/16"],
+                  "securityGroups": [UNKNOWN]}
+OPEN_EGRESS = {"protocol": "-1", "fromPort": 0, "toPort": 0, "cidrBlocks": ["0.0.0.0/0"]}
+COMPLIANT = {
+    SECURITY_GROUP: {"vpcId": UNKNOWN, "description": "app", "ingress": [HTTPS_FROM_VPC], "egress": [OPEN_EGRESS]},
+    SECURITY_GROUP_RULE: {"type": "ingress", "securityGroupId": UNKNOWN, "protocol": "tcp", "fromPort": 443,
+                          "toPort": 443, "cidrBlocks": ["10.0.0.0/16"]},
+    INGRESS_RULE: {"securityGroupId": UNKNOWN, "ipProtocol": "tcp", "fromPort": 443, "toPort": 443,
+                   "cidrIpv4": "10.0.0.0/16"},
+}
+
+
+def subject(type_, **changes):
+    inputs = {**COMPLIANT[type_], **changes}
+    return resource(type_, "app", {k: v for k, v in inputs.items() if v is not None})
+
+
+@pytest.mark.parametrize("type_", list(COMPLIANT))
+def test_compliant_baseline_passes_with_unknown_ids(type_):
+    result = analyze(POLICY, subject(type_))
+    assert result.clean and not result.deferred
+
+
+@pytest.mark.parametrize("type_, changes, named", [
+    (SECURITY_GROUP, {"ingress": [HTTPS_FROM_VPC, {**HTTPS_FROM_VPC, "fromPort": 22, "toPort": 22,
+                                                   "cidrBlocks": ["0.0.0.0/0"]}]}, "ingress[1]"),
+    (SECURITY_GROUP, {"ingress": [{**HTTPS_FROM_VPC, "ipv6CidrBlocks": ["::/0"]}]}, "::/0 on tcp port 443"),
+    (SECURITY_GROUP, {"ingress": [{**HTTPS_FROM_VPC, "protocol": "-1", "cidrBlocks": ["0.0.0.0/0"]}]},
+     "all protocols and ports"),
+    (SECURITY_GROUP_RULE, {"cidrBlocks": ["0.0.0.0/0"], "fromPort": 8000, "toPort": 8080}, "tcp ports 8000-8080"),
+    (SECURITY_GROUP_RULE, {"cidrBlocks": None, "ipv6CidrBlocks": ["::/0"]}, "::/0"),
+    (INGRESS_RULE, {"cidrIpv4": "0.0.0.0/0"}, "0.0.0.0/0 on tcp port 443"),
+    (INGRESS_RULE, {"cidrIpv4": None, "cidrIpv6": "::/0"}, "::/0"),
+])
+def test_each_ingress_from_anywhere_blocks_and_names_the_ports(type_, changes, named):
+    result = analyze(POLICY, subject(type_, **changes))
+    assert len(result.violations) == 1 and named in result.violations[0][0]
+
+
+def test_egress_rule_to_anywhere_is_out_of_scope():
+    assert analyze(POLICY, subject(SECURITY_GROUP_RULE, type="egress", cidrBlocks=["0.0.0.0/0"])).clean
+
+
+def test_open_ingress_still_blocks_beside_unknown_unrelated_inputs():
+    result = analyze(POLICY, subject(INGRESS_RULE, cidrIpv4="0.0.0.0/0", referencedSecurityGroupId=UNKNOWN,
+                                     fromPort=UNKNOWN))
+    assert len(result.violations) == 1 and not result.cant_run
+    assert "tcp ports (unknown range)" in result.violations[0][0]
+
+
+@pytest.mark.parametrize("type_, changes", [
+    (SECURITY_GROUP, {"ingress": UNKNOWN}),
+    (SECURITY_GROUP, {"ingress": [{**HTTPS_FROM_VPC, "cidrBlocks": [UNKNOWN]}]}),
+    (INGRESS_RULE, {"cidrIpv4": UNKNOWN}),
+    (SECURITY_GROUP_RULE, {"type": UNKNOWN, "cidrBlocks": ["0.0.0.0/0"]}),
+])
+def test_unknown_cidrs_or_direction_are_deferred(type_, changes):
+    result = analyze(POLICY, subject(type_, **changes))
+    assert result.clean and len(result.deferred) == 1
