@@ -25,6 +25,7 @@ StackCheck = Callable[[StackView, Mapping[str, Any]], Iterable[Outcome]]
 PCI_TAG = "pci-dss:"
 SOC2_TAG = "soc2:"
 RESOURCE_TAG = "resource:"
+RESOURCE_PREFIX_TAG = "resource-prefix:"
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,8 @@ class Rule:
     # A short, realistic example of a violating program, for docs/policies.md.
     violation_example: str = ""
     tags: tuple[str, ...] = ()
+    # Type prefixes (e.g. "aws:") for a rule that covers every resource of a provider.
+    resource_type_prefixes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         problems = []
@@ -61,8 +64,8 @@ class Rule:
             problems.append(f"framework ids not in the catalogue: {unknown_pci + unknown_soc}")
         if not self.pci_dss or not self.soc2:
             problems.append("every rule maps to at least one PCI DSS requirement and one SOC 2 criterion")
-        if not self.resource_types:
-            problems.append("resource_types must name the types the rule evaluates")
+        if not self.resource_types and not self.resource_type_prefixes:
+            problems.append("resource_types (or resource_type_prefixes) must name the types the rule evaluates")
         if problems:
             raise ValueError(f"rule {self.name}: " + "; ".join(problems))
 
@@ -81,7 +84,8 @@ class Rule:
             + [PCI_TAG + r for r in self.pci_dss]
             + [SOC2_TAG + c for c in self.soc2]
             + [RESOURCE_TAG + t for t in self.resource_types]
+            + [RESOURCE_PREFIX_TAG + p for p in self.resource_type_prefixes]
         )
 
     def applies_to(self, resource_type: str) -> bool:
-        return resource_type in self.resource_types
+        return resource_type in self.resource_types or resource_type.startswith(self.resource_type_prefixes)

@@ -142,6 +142,7 @@ def test_preview_compliant_with_unknown_key_arns_passes_without_cant_run(type_):
 
 @pytest.mark.parametrize("type_", [SSE, QUEUE, TABLE, AGENT])
 def test_literal_cmk_arn_passes(type_):
+    # The update phase sees literal ARNs: swap every UNKNOWN for one (json calls `default` for UNKNOWN).
     literal = json.loads(json.dumps(COMPLIANT[type_], default=lambda _: CMK_ARN))
     assert run(type_, literal).clean
 

@@ -26,7 +26,7 @@ def check(key: ResourceView, config):
     period = key.get("rotationPeriodInDays")
     maximum = config["maxRotationPeriodDays"]
     if isinstance(period, (int, float)) and period > maximum:
-        yield Violation(f"KMS key '{key.name}' rotates every {int(period)} days; the maximum is {maximum}.")
+        yield Violation(f"KMS key '{key.name}' rotates every {int(period)} days; the maximum is {maximum:g}.")
 
 
 RULE = Rule(
