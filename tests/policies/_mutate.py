@@ -5,7 +5,14 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-REMOVE = object()
+class _Remove:
+    """Marks a property to delete; a stable repr keeps test ids identical across xdist workers."""
+
+    def __repr__(self) -> str:
+        return "REMOVED"
+
+
+REMOVE = _Remove()
 
 
 def mutated(inputs: dict, path: tuple, value: Any) -> dict:
