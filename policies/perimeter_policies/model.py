@@ -95,15 +95,26 @@ class StackView:
     def by_urn(self, urn: str) -> Optional[ResourceView]:
         return self._index().get(urn)
 
-    def of_type(self, *types: str) -> Iterable[ResourceView]:
-        return (r for r in self.resources if r.type in types)
+    def of_type(self, *types: str) -> list[ResourceView]:
+        by_type = self._cached("_type_index", self._index_types)
+        return [r for t in types for r in by_type.get(t, ())]
 
     def _index(self) -> dict[str, ResourceView]:
-        index = self.__dict__.get("_urn_index")
-        if index is None:
-            index = {r.urn: r for r in self.resources}
-            object.__setattr__(self, "_urn_index", index)
-        return index
+        return self._cached("_urn_index", lambda: {r.urn: r for r in self.resources})
+
+    def _index_types(self) -> dict[str, list[ResourceView]]:
+        by_type: dict[str, list[ResourceView]] = {}
+        for r in self.resources:
+            by_type.setdefault(r.type, []).append(r)
+        return by_type
+
+    def _cached(self, attribute: str, build):
+        """Indexes built once per stack, so stack rules stay linear in its size (the view is frozen)."""
+        value = self.__dict__.get(attribute)
+        if value is None:
+            value = build()
+            object.__setattr__(self, attribute, value)
+        return value
 
     def sources_of(self, resource: ResourceView, prop: str) -> list[ResourceView]:
         """Resources in this stack whose outputs feed `resource`'s input `prop`."""
