@@ -113,6 +113,14 @@ def _evidence(args) -> int:
     return report.exit_code
 
 
+def _verify(args) -> int:
+    from .verify.run import VerifyOptions, run_verify
+
+    report = run_verify(VerifyOptions(args.stack, args.outputs, args.region, args.endpoint_url))
+    _emit(render(report, args.format), args.output)
+    return report.exit_code
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="perimeter", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -128,6 +136,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_program_args(evidence)
     evidence.add_argument("--out", required=True, help="directory for the evidence pack")
     evidence.set_defaults(run=_evidence)
+
+    verify = commands.add_parser("verify", help="check the deployed stack in AWS against the same controls, read-only")
+    verify.add_argument("--stack", default="dev", help="stack name; without --outputs, resources tagged environment=<stack>")
+    verify.add_argument("--outputs", help="`pulumi stack output --json` file (keys: docs/verify.md)")
+    verify.add_argument("--region", help="AWS region (default: the outputs' region)")
+    verify.add_argument("--endpoint-url", help="send every AWS call here (a proxy or a test server)")
+    verify.add_argument("--format", choices=FORMATS, default="text")
+    verify.add_argument("--output", help="write the report here instead of stdout")
+    verify.set_defaults(run=_verify)
     return parser
 
 

@@ -1,0 +1,130 @@
+"""`perimeter verify`: check the deployed stack against the same controls preview enforces.
+
+Every check x resource becomes one Evaluation row: COMPLIANT, NON_COMPLIANT,
+or NOT_APPLICABLE with "not verifiable: <why>" when AWS could not answer. A
+violation is a finding at the control's level (mandatory); a check AWS could
+not answer is an advisory finding, never a pass. When AWS could not be reached
+for some check, the report carries no complete verdict and the run exits 2.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Optional
+
+import perimeter_policies
+import yaml
+from perimeter_policies.pack import PACK_NAME
+
+from ..errors import HarnessError
+from ..report import (COMPLIANT, EXIT_NO_VERDICT, NON_COMPLIANT, NOT_APPLICABLE, Evaluation, Finding, Report,
+                      Resource)
+from . import outputs as contract
+from .aws import Connection, Reader, ResourceMissing, Unverifiable, make_session
+from .checks import Check, all_checks
+from .controls import control
+from .discover import discover
+
+PHASE = "live"
+NOT_VERIFIABLE = "not verifiable: "
+# The outputs do not name the Pulumi project; stack + control id is what joins preview and live rows.
+PROJECT = "perimeter"
+
+
+@dataclass(frozen=True)
+class VerifyOptions:
+    stack: str
+    outputs_path: Optional[str] = None
+    region: Optional[str] = None
+    endpoint_url: Optional[str] = None
+
+
+@dataclass
+class VerifyReport(Report):
+    """A Report that knows when AWS was out of reach: then it has no verdict (exit 2)."""
+
+    unreachable: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_NO_VERDICT if self.unreachable else super().exit_code
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str
+    message: str
+    unreachable: bool = False
+
+
+def evaluate(check: Check, reader: Reader, target: contract.Target) -> Outcome:
+    try:
+        problems = list(check.verify(reader, target))
+    except ResourceMissing as missing:
+        return Outcome(NON_COMPLIANT, f"{target.name} ({target.urn}) not found: {missing}")
+    except Unverifiable as reason:
+        return Outcome(NOT_APPLICABLE, f"{NOT_VERIFIABLE}{reason}", reason.unreachable)
+    if problems:
+        return Outcome(NON_COMPLIANT, "\n".join(problems))
+    return Outcome(COMPLIANT, "")
+
+
+def _finding(control_id: str, target: contract.Target, outcome: Outcome) -> Finding:
+    meta = control(control_id)
+    if outcome.status == NON_COMPLIANT:  # worded like preview's findings: what is wrong, then the fix
+        return Finding(control_id, meta.enforcement_level, meta.severity, target.urn,
+                       f"{outcome.message}\nFix: {meta.remediation}", PHASE, tuple(meta.frameworks))
+    return Finding(control_id, "advisory", meta.severity, target.urn, outcome.message, PHASE, tuple(meta.frameworks))
+
+
+def _pack_version() -> str:
+    manifest = os.path.join(os.path.dirname(os.path.dirname(perimeter_policies.__file__)), "PulumiPolicy.yaml")
+    with open(manifest, encoding="utf-8") as handle:
+        return str((yaml.safe_load(handle) or {}).get("version", ""))
+
+
+def _account_id(reader: Reader, connection: Connection) -> str:
+    try:
+        return reader.call("sts", "GetCallerIdentity")["Account"]
+    except Unverifiable as reason:
+        where = connection.endpoint_url or f"AWS in {connection.region}"
+        raise HarnessError(f"cannot verify against {where}: {reason}") from None
+
+
+def run_verify(options: VerifyOptions) -> Report:
+    declared = contract.load(options.outputs_path) if options.outputs_path else None
+    connection = Connection(contract.region_of(declared, options.region), options.endpoint_url)
+    reader = Reader(make_session(connection), connection)
+    reader.account_id = _account_id(reader, connection)
+    checked_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    if declared is None:
+        try:
+            declared = discover(reader, options.stack, connection.region)
+        except Unverifiable as reason:
+            raise HarnessError(f"cannot discover the resources tagged environment={options.stack}: {reason}") from None
+
+    targets = contract.targets(declared, reader.account_id, connection.region)
+    checks = all_checks()
+    evaluations, findings, unreachable = [], [], False
+    for target in targets:
+        for check in (c for c in checks if c.resource_type == target.type):
+            outcome = evaluate(check, reader, target)
+            unreachable = unreachable or outcome.unreachable
+            evaluations.append(Evaluation(check.control, target.urn, target.type, PHASE, outcome.status,
+                                          outcome.message))
+            if outcome.status != COMPLIANT:
+                findings.append(_finding(check.control, target, outcome))
+
+    return VerifyReport(
+        command="verify", project=PROJECT, stack=options.stack, pack_name=PACK_NAME, pack_version=_pack_version(),
+        controls=[control(name) for name in sorted({c.control for c in checks})],
+        resources=[Resource(t.urn, t.type, t.name) for t in targets],
+        findings=findings, evaluations=evaluations,
+        not_applicable=[{"policy": e.policy, "urn": e.urn, "reason": e.message, "phase": PHASE}
+                        for e in evaluations if e.status == NOT_APPLICABLE],
+        outputs=declared,
+        extra={"checkedAt": checked_at, "accountId": reader.account_id, "region": connection.region},
+        unreachable=unreachable,
+    )
