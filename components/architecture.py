@@ -1,0 +1,193 @@
+"""The whole Perimeter deployment for one stack, wired from a validated config.
+
+Order matters only where AWS checks a dependency at create time (roles before
+the resources that use them, bucket policies before the services that write
+to the buckets); names are deterministic, so components refer to each other
+by ARN without waiting on each other otherwise.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi_aws as aws
+
+from .access import APP_ROLE, AUDITOR_ROLE, Access, AccessArgs, ApprovedModel
+from .audit import APPLICATION_LOGS, INVOCATION_LOGS, TRAIL_LOGS, Audit, AuditArgs
+from .aws_context import AwsContext
+from .config import PerimeterConfig
+from .governance import model_inventory
+from .guardrail import Guardrail, GuardrailArgs, GuardrailPolicy
+from .keys import DataClassKey, Keys, KeysArgs, ServiceGrant
+from .knowledge_base import KnowledgeBase, KnowledgeBaseArgs
+from .naming import PerimeterNames
+from .posture import Posture, PostureArgs
+from .private_network import EndpointGrant, PrivateNetwork, PrivateNetworkArgs
+
+KNOWLEDGE, AUDIT, GUARDRAIL = "knowledge", "audit", "guardrail"
+FLOW_LOGS = "vpc-flow-logs"
+
+
+def key_specs(names: PerimeterNames) -> list[DataClassKey]:
+    context = names.context
+    this_account = {"aws:SourceAccount": context.account_id}
+    audit_log_groups = [names.log_group_arn(p) for p in (TRAIL_LOGS, INVOCATION_LOGS, APPLICATION_LOGS, FLOW_LOGS)]
+    return [
+        DataClassKey(
+            KNOWLEDGE, "Perimeter knowledge sources, vector index and ingestion data",
+            used_via=("s3", "bedrock", "s3vectors"),
+            service_grants=(
+                ServiceGrant("S3VectorsIndexesThisAccountsVectorBuckets", "indexing.s3vectors.amazonaws.com",
+                             ["kms:Decrypt"],
+                             {"StringEquals": this_account,
+                              "ArnLike": {"aws:SourceArn": context.arn("s3vectors", f"bucket/{names.vector_bucket}*")}}),
+            ),
+        ),
+        DataClassKey(
+            AUDIT, "Perimeter audit evidence: CloudTrail, invocation logs, Config, flow logs, alarms",
+            used_via=("s3", "logs"),
+            service_grants=(
+                ServiceGrant("CloudTrailEncryptsThisTrail", "cloudtrail.amazonaws.com", ["kms:GenerateDataKey*"],
+                             {"StringEquals": {"aws:SourceArn": names.trail_arn},
+                              "StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn":
+                                             context.arn("cloudtrail", "trail/*", region="*")}}),
+                ServiceGrant("CloudTrailDescribesKey", "cloudtrail.amazonaws.com", ["kms:DescribeKey"],
+                             {"StringEquals": {"aws:SourceArn": names.trail_arn}}),
+                ServiceGrant("CloudWatchLogsEncryptsPerimeterLogGroups", f"logs.{context.region}.amazonaws.com",
+                             ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                             {"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": audit_log_groups}}),
+                ServiceGrant("BedrockEncryptsInvocationLogs", "bedrock.amazonaws.com", ["kms:GenerateDataKey"],
+                             {"StringEquals": this_account, "ArnLike": {"aws:SourceArn": context.arn("bedrock", "*")}}),
+                ServiceGrant("ConfigEncryptsSnapshots", "config.amazonaws.com", ["kms:Decrypt", "kms:GenerateDataKey"],
+                             {"StringEquals": this_account, "ArnLike": {"aws:SourceArn": context.arn("config", "*")}}),
+                ServiceGrant("CloudWatchAlarmsPublishToEncryptedTopic", "cloudwatch.amazonaws.com",
+                             ["kms:Decrypt", "kms:GenerateDataKey*"],
+                             {"StringEquals": this_account,
+                              "ArnLike": {"aws:SourceArn": context.arn("cloudwatch", "alarm:*")}}),
+            ),
+        ),
+        DataClassKey(GUARDRAIL, "Perimeter Bedrock guardrail policy", used_via=("bedrock",)),
+    ]
+
+
+def endpoint_grants(model: ApprovedModel, guardrail: Guardrail, knowledge_base: KnowledgeBase,
+                    keys: Keys, names: PerimeterNames) -> dict[str, list[EndpointGrant]]:
+    context = names.context
+    return {
+        "bedrock-runtime": [
+            EndpointGrant("InvokeApprovedModel", ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
+                          list(model.invoke_arns)),
+            EndpointGrant("ApplyPerimeterGuardrail", ["bedrock:ApplyGuardrail"], [guardrail.arn]),
+        ],
+        "bedrock-agent-runtime": [
+            EndpointGrant("RetrieveFromKnowledgeBase", ["bedrock:Retrieve"], [knowledge_base.arn]),
+        ],
+        # Control-plane endpoints: the workload may only read what it was approved to use.
+        "bedrock": [
+            EndpointGrant("ReadApprovedModelAndGuardrail",
+                          ["bedrock:GetFoundationModel", "bedrock:GetInferenceProfile", "bedrock:GetGuardrail"],
+                          [*model.invoke_arns, guardrail.arn]),
+        ],
+        "bedrock-agent": [
+            EndpointGrant("ReadKnowledgeBase", ["bedrock:GetKnowledgeBase"], [knowledge_base.arn]),
+        ],
+        "kms": [
+            EndpointGrant("UsePerimeterKeys", ["kms:Decrypt", "kms:DescribeKey"], [k.arn for k in keys.keys.values()]),
+        ],
+        "logs": [
+            EndpointGrant("WriteApplicationLogs", ["logs:CreateLogStream", "logs:PutLogEvents"],
+                          [f"{names.log_group_arn(APPLICATION_LOGS)}:log-stream:*"]),
+        ],
+        "sts": [
+            EndpointGrant("AssumeWorkloadRole", ["sts:AssumeRole"], [names.role_arn(APP_ROLE)]),
+        ],
+        "s3": [
+            EndpointGrant("ReadKnowledgeSources", ["s3:GetObject", "s3:ListBucket"],
+                          [knowledge_base.sources.arn, f"{knowledge_base.sources.arn}/*"]),
+        ],
+    }
+
+
+def build_perimeter(config: PerimeterConfig) -> dict[str, Any]:
+    """Register every resource; return the stack outputs."""
+    # Validate the guardrail policy (pure data) before the first resource is registered.
+    context = AwsContext.lookup(config.region)
+    names = PerimeterNames(config.stack, context)
+    guardrail_policy = GuardrailPolicy.from_settings(names.guardrail, config.guardrail)
+    model = ApprovedModel.for_config(context, config)
+    auditor_role_arn = names.role_arn(AUDITOR_ROLE)
+
+    keys = Keys("keys", KeysArgs(context=context, alias_prefix=names.key_alias_prefix, keys=key_specs(names)))
+    guardrail = Guardrail("guardrail", GuardrailArgs(policy=guardrail_policy, kms_key_arn=keys.arn(GUARDRAIL)))
+    knowledge_base = KnowledgeBase("knowledge-base", KnowledgeBaseArgs(
+        context=context,
+        name=names.knowledge_base,
+        role_name=names.role("knowledge-base"),
+        source_bucket_name=names.bucket("knowledge"),
+        vector_bucket_name=names.vector_bucket,
+        kms_key_arn=keys.arn(KNOWLEDGE),
+        source_retention_days=config.retention.knowledge_source_days,
+        embedding_model_id=config.embedding_model_id,
+        embedding_dimensions=config.embedding_dimensions,
+    ))
+    audit = Audit("audit", AuditArgs(
+        names=names,
+        kms_key_arn=keys.arn(AUDIT),
+        audit_days=config.retention.audit_days,
+        invocation_log_days=config.retention.invocation_log_days,
+        auditor_role_arn=auditor_role_arn,
+        data_event_bucket_arns=[context.bucket_arn(names.bucket(p)) for p in ("knowledge", "invocations")],
+    ))
+    audit_buckets = [audit.trail_bucket, audit.invocation_bucket]
+    access = Access("access", AccessArgs(
+        names=names,
+        model=model,
+        guardrail_arn=guardrail.arn,
+        guardrail_version=guardrail.version,
+        guardrail_key_arn=keys.arn(GUARDRAIL),
+        knowledge_base_arn=knowledge_base.arn,
+        application_log_group_arn=names.log_group_arn(APPLICATION_LOGS),
+        auditor_principals=config.auditor_principals,
+        audit_key_arn=keys.arn(AUDIT),
+        audit_bucket_arns=[b.arn for b in audit_buckets] + [context.bucket_arn(names.bucket("config"))],
+        audit_log_group_arns=[names.log_group_arn(p) for p in (TRAIL_LOGS, INVOCATION_LOGS, APPLICATION_LOGS, FLOW_LOGS)],
+    ))
+    network = PrivateNetwork("network", PrivateNetworkArgs(
+        context=context,
+        name=names.prefix,
+        cidr_block=config.vpc_cidr,
+        availability_zones=aws.get_availability_zones(state="available").names,
+        workload_role_arns=[access.application.arn],
+        endpoint_grants=endpoint_grants(model, guardrail, knowledge_base, keys, names),
+        flow_log_group_name=names.log_group(FLOW_LOGS),
+        flow_log_role_name=names.role("flow-logs"),
+        flow_log_kms_key_arn=keys.arn(AUDIT),
+        flow_log_retention_days=config.retention.audit_days,
+    ))
+    posture = Posture("posture", PostureArgs(
+        names=names,
+        audit_key_arn=keys.arn(AUDIT),
+        audit_days=config.retention.audit_days,
+        auditor_role_arn=auditor_role_arn,
+        trail_log_group_name=audit.trail_log_group.name,
+        audit_log_group_names=[names.log_group(TRAIL_LOGS), names.log_group(FLOW_LOGS)],
+        guardrail_arn=guardrail.arn,
+        guardrail_version=guardrail.version,
+    ))
+    return {
+        "region": config.region,
+        "modelInvocationId": model.invocation_id,
+        "guardrailId": guardrail.guardrail_id,
+        "guardrailArn": guardrail.arn,
+        "guardrailVersion": guardrail.version,
+        "guardrailPolicyDigest": guardrail.policy_digest,
+        "knowledgeBaseArn": knowledge_base.arn,
+        "applicationRoleArn": access.application.arn,
+        "auditorRoleArn": access.auditor.arn,
+        "vpcId": network.vpc.id,
+        "privateSubnetIds": [s.id for s in network.subnets],
+        "trailArn": audit.trail.arn,
+        "alarmTopicArn": posture.alarm_topic.arn,
+        "modelInventory": model_inventory(config, guardrail_id=guardrail.guardrail_id,
+                                          guardrail_arn=guardrail.arn, guardrail_version=guardrail.version),
+    }

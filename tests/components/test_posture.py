@@ -1,0 +1,78 @@
+"""Posture: Config recording + rules, GuardDuty features, Security Hub standards, alarms to a CMK topic."""
+
+import json
+
+from tests.components.conftest import ACCOUNT_ID, by_sid
+
+EXPECTED_RULES = {
+    "CMK_BACKING_KEY_ROTATION_ENABLED", "S3_BUCKET_PUBLIC_READ_PROHIBITED", "S3_BUCKET_SSL_REQUESTS_ONLY",
+    "S3_DEFAULT_ENCRYPTION_KMS", "CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED", "MULTI_REGION_CLOUD_TRAIL_ENABLED",
+    "CW_LOGGROUP_RETENTION_PERIOD_CHECK", "VPC_DEFAULT_SECURITY_GROUP_CLOSED",
+}
+
+
+def test_config_records_everything_and_delivers_encrypted(deployed):
+    recorder = deployed.one("aws:cfg/recorder:Recorder").inputs
+    assert recorder["recordingGroup"] == {"allSupported": True, "includeGlobalResourceTypes": True}
+    assert recorder["roleArn"] == f"arn:aws:iam::{ACCOUNT_ID}:role/perimeter-{deployed.stack}-config-recorder"
+    channel = deployed.one("aws:cfg/deliveryChannel:DeliveryChannel").inputs
+    assert channel["s3KmsKeyArn"] == f"arn:aws:kms:{deployed.region}:{ACCOUNT_ID}:key/keys-audit-key-id"
+    assert channel["s3BucketName"] == f"perimeter-{deployed.stack}-config-{ACCOUNT_ID}-{deployed.region}"
+    assert deployed.one("aws:cfg/recorderStatus:RecorderStatus").inputs["isEnabled"] is True
+
+
+def test_recording_starts_only_after_delivery_is_set_up(preview):
+    status = preview.one("aws:cfg/recorderStatus:RecorderStatus")
+    assert preview.one("aws:cfg/deliveryChannel:DeliveryChannel").urn in status.dependencies
+
+
+def test_managed_rules_mirror_the_controls(preview):
+    rules = {r.inputs["source"]["sourceIdentifier"]: r.inputs for r in preview.of_type("aws:cfg/rule:Rule")}
+    assert EXPECTED_RULES <= set(rules)
+    assert all(r["source"]["owner"] == "AWS" for r in rules.values())
+    retention = json.loads(rules["CW_LOGGROUP_RETENTION_PERIOD_CHECK"]["inputParameters"])
+    assert retention == {"LogGroupNames": f"/perimeter/{preview.stack}/cloudtrail,/perimeter/{preview.stack}/vpc-flow-logs",
+                         "MinRetentionTime": str(preview.setting("retention")["auditDays"])}
+
+
+def test_guardduty_uses_detector_features_not_datasources(preview):
+    detector = preview.one("aws:guardduty/detector:Detector").inputs
+    assert detector["enable"] is True and "datasources" not in detector
+    features = {f.inputs["name"]: f.inputs for f in preview.of_type("aws:guardduty/detectorFeature:DetectorFeature")}
+    assert set(features) == {"S3_DATA_EVENTS", "EBS_MALWARE_PROTECTION", "RUNTIME_MONITORING"}
+    assert all(f["status"] == "ENABLED" for f in features.values())
+
+
+def test_security_hub_subscribes_pci_dss_4_and_fsbp_in_the_stack_region(preview):
+    hub = preview.one("aws:securityhub/account:Account").inputs
+    assert hub["enableDefaultStandards"] is False and hub["autoEnableControls"] is True
+    arns = {s.inputs["standardsArn"] for s in preview.of_type("aws:securityhub/standardsSubscription:StandardsSubscription")}
+    assert arns == {f"arn:aws:securityhub:{preview.region}::standards/pci-dss/v/4.0.1",
+                    f"arn:aws:securityhub:{preview.region}::standards/aws-foundational-security-best-practices/v/1.0.0"}
+
+
+def test_alarm_topic_is_cmk_encrypted_and_only_this_accounts_alarms_publish(deployed):
+    topic = deployed.one("aws:sns/topic:Topic").inputs
+    assert topic["kmsMasterKeyId"] == f"arn:aws:kms:{deployed.region}:{ACCOUNT_ID}:key/keys-audit-key-id"
+    statements = by_sid(deployed.one("aws:sns/topicPolicy:TopicPolicy").json("policy"))
+    publish = statements["CloudWatchAlarmsOfThisAccountPublish"]
+    assert publish["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    assert publish["Condition"]["StringEquals"] == {"aws:SourceAccount": ACCOUNT_ID}
+    assert statements["DenyInsecureTransport"]["Effect"] == "Deny"
+
+
+def test_control_changes_and_guardrail_interventions_raise_alarms(deployed):
+    filters = {f.inputs["name"]: f.inputs for f in deployed.of_type("aws:cloudwatch/logMetricFilter:LogMetricFilter")}
+    assert {"cloudtrail-changed", "kms-key-disabled-or-changed", "bedrock-guardrail-or-logging-changed",
+            "detection-services-changed"} == set(filters)
+    assert all(f["logGroupName"] == f"/perimeter/{deployed.stack}/cloudtrail" for f in filters.values())
+    assert "StopLogging" in filters["cloudtrail-changed"]["pattern"]
+    assert "ScheduleKeyDeletion" in filters["kms-key-disabled-or-changed"]["pattern"]
+    topic = f"arn:aws:sns:{deployed.region}:{ACCOUNT_ID}:posture"
+    alarms = {a.name: a.inputs for a in deployed.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")}
+    assert len(alarms) == len(filters) + 1
+    assert all(a["alarmActions"] == [topic] for a in alarms.values())
+    guardrail = alarms["posture-guardrail-interventions"]
+    assert (guardrail["namespace"], guardrail["metricName"]) == ("AWS/Bedrock/Guardrails", "InvocationsIntervened")
+    assert guardrail["dimensions"] == {
+        "GuardrailArn": f"arn:aws:bedrock:{deployed.region}:{ACCOUNT_ID}:guardrail/gr0123456789", "GuardrailVersion": "3"}

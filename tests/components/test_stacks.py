@@ -1,0 +1,45 @@
+"""Every stack builds; resources live under components; everything stays in the approved region."""
+
+import json
+import re
+
+from components.config import GEOGRAPHY_REGIONS
+from tests.components.conftest import STACK_NAMES
+
+COMPONENTS = {"perimeter:security:Keys", "perimeter:ai:Guardrail", "perimeter:ai:KnowledgeBase",
+              "perimeter:security:Audit", "perimeter:security:Access", "perimeter:network:PrivateNetwork",
+              "perimeter:security:Posture"}
+
+
+def test_every_stack_builds_the_whole_architecture(build_stack):
+    for stack in STACK_NAMES:
+        built = build_stack(stack)
+        assert {r.type for r in built.resources} >= COMPONENTS
+        assert len(built.resources) > 100
+
+
+def test_every_aws_resource_is_a_child_of_a_component(preview):
+    for resource in preview.resources:
+        if resource.type.startswith("aws:"):
+            assert resource.parent and "$perimeter:" in resource.parent, (resource.type, resource.name)
+
+
+def test_components_register_their_outputs_and_expose_no_region_override(preview):
+    for resource in preview.resources:
+        assert "region" not in resource.inputs, (resource.type, resource.name)
+
+
+def test_every_regional_arn_is_in_the_approved_region_or_geography(deployed):
+    geography = deployed.setting("inferenceGeography")
+    allowed = {deployed.region, "", "*"} | set(GEOGRAPHY_REGIONS.get(geography, ()))
+    text = json.dumps([r.inputs for r in deployed.resources])
+    regions = set(re.findall(r"arn:aws:[a-z0-9-]+:([a-z0-9-]*):", text))
+    assert regions <= allowed, regions - allowed
+    assert deployed.region in deployed.setting("approvedRegions")
+
+
+def test_stack_outputs(deployed):
+    assert {"region", "modelInvocationId", "guardrailId", "guardrailArn", "guardrailVersion", "knowledgeBaseArn",
+            "applicationRoleArn", "auditorRoleArn", "vpcId", "privateSubnetIds", "trailArn", "alarmTopicArn",
+            "modelInventory"} <= set(deployed.outputs)
+    assert deployed.outputs["region"] == deployed.region
