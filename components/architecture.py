@@ -108,6 +108,32 @@ def endpoint_grants(model: ApprovedModel, guardrail: Guardrail, knowledge_base: 
     }
 
 
+def verify_targets(config, keys, knowledge_base, audit, posture, guardrail, network) -> dict[str, Any]:
+    """What `perimeter verify --outputs` checks live (the contract: perimeter/verify/outputs.py)."""
+    audit_days = {"min": config.retention.audit_days, "max": config.retention.audit_days}
+    invocation_days = {"min": 1, "max": config.retention.invocation_log_days}
+    return {
+        "kmsKeyArns": {data_class: keys.arn(data_class) for data_class in (KNOWLEDGE, AUDIT, GUARDRAIL)},
+        "buckets": {
+            "knowledge": {"name": knowledge_base.sources.bucket_name, "kmsKeyArn": keys.arn(KNOWLEDGE),
+                          "retentionDays": {"min": 1, "max": config.retention.knowledge_source_days}},
+            "trail": {"name": audit.trail_bucket.bucket_name, "kmsKeyArn": keys.arn(AUDIT), "retentionDays": audit_days},
+            "invocations": {"name": audit.invocation_bucket.bucket_name, "kmsKeyArn": keys.arn(AUDIT),
+                            "retentionDays": invocation_days},
+            "config": {"name": posture.config_bucket.bucket_name, "kmsKeyArn": keys.arn(AUDIT), "retentionDays": audit_days},
+        },
+        "trail": {"name": audit.trail.arn, "kmsKeyArn": keys.arn(AUDIT)},
+        "logGroups": {
+            "trail": {"name": audit.trail_log_group.name, "kmsKeyArn": keys.arn(AUDIT), "retentionDays": audit_days},
+            "invocations": {"name": audit.invocation_log_group.name, "kmsKeyArn": keys.arn(AUDIT),
+                            "retentionDays": invocation_days},
+        },
+        "invocationLogging": {"bucket": audit.invocation_bucket.bucket_name, "logGroup": audit.invocation_log_group.name},
+        "guardrail": {"id": guardrail.guardrail_id, "version": guardrail.version},
+        "vpcEndpointIds": [endpoint.id for endpoint in network.interface_endpoints.values()],
+    }
+
+
 def build_perimeter(config: PerimeterConfig) -> dict[str, Any]:
     """Register every resource; return the stack outputs."""
     # Validate the guardrail policy (pure data) before the first resource is registered.
@@ -188,6 +214,7 @@ def build_perimeter(config: PerimeterConfig) -> dict[str, Any]:
         "privateSubnetIds": [s.id for s in network.subnets],
         "trailArn": audit.trail.arn,
         "alarmTopicArn": posture.alarm_topic.arn,
+        **verify_targets(config, keys, knowledge_base, audit, posture, guardrail, network),
         "modelInventory": model_inventory(config, guardrail_id=guardrail.guardrail_id,
                                           guardrail_arn=guardrail.arn, guardrail_version=guardrail.version),
     }

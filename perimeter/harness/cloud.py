@@ -82,7 +82,18 @@ def _knowledge_base(physical, region, inputs):
     return kb_id, {"knowledgeBaseId": kb_id, "knowledgeBaseArn": f"arn:{PARTITION}:bedrock:{region}:{ACCOUNT_ID}:knowledge-base/{kb_id}"}
 
 
+def _ec2_id(prefix):
+    """EC2 ids look like `vpce-0a1b2c3d4e5f60718`."""
+    def synthesize(physical, region, inputs):
+        return f"{prefix}-{hashlib.sha256(physical.encode()).hexdigest()[:17]}", {}
+    return synthesize
+
+
 _SPECIFIC = {
+    "aws:ec2/vpcEndpoint:VpcEndpoint": _ec2_id("vpce"),
+    "aws:ec2/subnet:Subnet": _ec2_id("subnet"),
+    "aws:ec2/securityGroup:SecurityGroup": _ec2_id("sg"),
+    "aws:ec2/routeTable:RouteTable": _ec2_id("rtb"),
     "aws:s3/bucket:Bucket": _bucket,
     "aws:s3/bucketV2:BucketV2": _bucket,
     "aws:kms/key:Key": _kms_key,
