@@ -6,7 +6,9 @@ is not an input stays unknown, exactly as on a first `pulumi preview`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib
 import json
 from typing import Any, Mapping
 
@@ -24,13 +26,46 @@ def _service(type_token: str) -> str:
     return {"cloudwatch": "logs", "bedrockmodel": "bedrock", "opensearch": "aoss", "vpc": "ec2"}.get(module, module)
 
 
+def _wire_names(cls: Any) -> set[str]:
+    return {getattr(member.fget, "_pulumi_name", attribute) for attribute, member in vars(cls).items()
+            if isinstance(member, property)}
+
+
+@functools.cache
+def computed_output_names(type_token: str) -> tuple[str, ...]:
+    """Outputs a pulumi-aws resource declares that are not inputs: what only the provider can fill in."""
+    module_path, _, class_name = type_token.partition(":")[2].partition(":")
+    module = module_path.split("/")[0]
+    for candidate in (f"pulumi_aws.{module}", f"pulumi_aws.{module}_", "pulumi_aws"):
+        try:
+            package = importlib.import_module(candidate)
+        except ImportError:
+            continue
+        resource_class = getattr(package, class_name, None)
+        if resource_class is not None:
+            inputs = _wire_names(getattr(package, f"{class_name}Args", object))
+            return tuple(sorted(_wire_names(resource_class) - inputs))
+    return ()
+
+
 def created_outputs(type_token: str, name: str, inputs: Mapping[str, Any], region: str) -> tuple[str, dict[str, Any]]:
-    """(id, state) for a resource `pulumi up` just created: inputs plus computed outputs."""
+    """(id, state) for a resource `pulumi up` just created: inputs plus computed outputs.
+
+    Every ARN- and id-valued output the SDK class declares gets a value, so
+    inputs built from them (`index.index_arn`) reach the policies as they would.
+    """
     physical = f"{name}-{_suffix(type_token + name)}"
     service = _service(type_token)
     kind = type_token.rsplit(":", 1)[-1].lower()
     arn = f"arn:{PARTITION}:{service}:{region}:{ACCOUNT_ID}:{kind}/{physical}"
     state: dict[str, Any] = {"arn": arn, "region": inputs.get("region", region), "tagsAll": inputs.get("tags", {})}
+    for output in computed_output_names(type_token):
+        if output.endswith("Arn"):
+            state[output] = f"{arn}/{output[:-3].lower()}" if output[:-3].lower() != kind else arn
+        elif output.endswith("Id") and output != "ownerId":
+            state[output] = f"{output[:-2].lower()}-{_suffix(physical + output)}"
+        elif output == "ownerId":
+            state[output] = ACCOUNT_ID
     resource_id = physical
     special = _SPECIFIC.get(type_token)
     if special:

@@ -25,7 +25,7 @@ def _program_traceback(error: BaseException, main: str) -> str:
     return "".join(lines + traceback.format_exception_only(type(error), error))
 
 
-def _stack_outputs() -> dict:
+def stack_outputs() -> dict:
     """Exports in wire form (unknown sentinels, secret envelopes), as `pulumi stack output` would hold them."""
     from google.protobuf import json_format
     from pulumi.runtime import get_root_resource, rpc
@@ -72,7 +72,7 @@ def main(request_path: str, capture_path: str) -> int:
             return PROGRAM_FAILED
 
     with open(capture_path, "w", encoding="utf-8") as handle:
-        json.dump({"resources": monitor.captured, "outputs": _stack_outputs()}, handle)
+        json.dump({"resources": monitor.captured, "outputs": stack_outputs()}, handle)
     return 0
 
 
