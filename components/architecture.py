@@ -72,7 +72,6 @@ def key_specs(names: PerimeterNames) -> list[DataClassKey]:
 
 def endpoint_grants(model: ApprovedModel, guardrail: Guardrail, knowledge_base: KnowledgeBase,
                     keys: Keys, names: PerimeterNames) -> dict[str, list[EndpointGrant]]:
-    context = names.context
     return {
         "bedrock-runtime": [
             EndpointGrant("InvokeApprovedModel", ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],

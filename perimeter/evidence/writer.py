@@ -9,7 +9,6 @@ import hashlib
 import io
 import json
 import os
-from collections import defaultdict
 from typing import Any, Optional
 
 from perimeter_policies.frameworks import PCI_DSS, PCI_DSS_NAME, PCI_DSS_VERSION, SOC2, SOC2_NAME

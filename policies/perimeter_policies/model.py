@@ -8,7 +8,7 @@ proxy by accident (which would silently turn a mandatory control advisory).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Optional, Union
+from typing import Any, Mapping, Optional, Union
 
 
 class Unknown:

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from .cli import ROOT, make_project, preview_json, run_cli
+from .cli import make_project, preview_json, run_cli
 
 SCENARIO = "s01_bucket_without_encryption_or_public_access_block.py"
 

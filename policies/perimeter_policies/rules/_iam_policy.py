@@ -21,10 +21,11 @@ import ipaddress
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Union
+from typing import Any, Callable, Optional, Union
 
-from ..model import UNKNOWN, Unknown, as_list, is_unknown
-from ._documents import MalformedDocument
+from ..model import UNKNOWN, ResourceView, Unknown, Violation, as_list, is_unknown
+from ._documents import MalformedDocument, load_document
+from ._settings import describe, unknown_at_preview
 
 Tristate = Union[bool, Unknown]
 
@@ -191,3 +192,31 @@ def _any(*verdicts: Tristate) -> Tristate:
 
 def _negate(verdict: Tristate) -> Tristate:
     return UNKNOWN if is_unknown(verdict) else not verdict
+
+
+def policy_document_outcomes(resource: ResourceView, prop: str, predicate: Callable[[Mapping], Tristate],
+                             finding: str, absent: Optional[str] = None):
+    """Outcomes for the policy document in `resource`'s input `prop`.
+
+    Statements matching `predicate` are one violation saying `finding`; a
+    document built from outputs is deferred to `pulumi up`, as is a statement
+    whose verdict hangs on an unknown; malformed JSON is a violation; an absent
+    document is a violation only when `absent` says why it matters.
+    """
+    try:
+        document = load_document(resource.get(prop))
+        if document is None:
+            if absent:
+                yield Violation(f"{describe(resource)} {absent}")
+            return
+        if is_unknown(document):
+            yield unknown_at_preview(resource, prop)
+            return
+        findings = find_statements(document, predicate)
+    except MalformedDocument as problem:
+        yield Violation(f"{describe(resource)}: {prop} {problem}.")
+        return
+    if findings.matching:
+        yield Violation(f"{describe(resource)}: {prop} {', '.join(findings.matching)} allow(s) {finding}.")
+    for label in findings.undecided:
+        yield unknown_at_preview(resource, f"{prop} {label}")

@@ -19,8 +19,7 @@ it cannot be told whether the endpoint is a Bedrock one.
 
 from ..model import ResourceView, Violation, is_unknown
 from ..rule import Rule
-from ._documents import MalformedDocument, load_document
-from ._iam_policy import find_statements, grants_everything
+from ._iam_policy import grants_everything, policy_document_outcomes
 from ._settings import describe, unknown_at_preview
 
 VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
@@ -65,23 +64,10 @@ def _private_dns(endpoint: ResourceView):
 
 
 def _policy(endpoint: ResourceView):
-    try:
-        document = load_document(endpoint.get("policy"))
-        if document is None:
-            yield Violation(f"{describe(endpoint)} has no policy, so AWS attaches its default full-access policy.")
-            return
-        if is_unknown(document):
-            yield unknown_at_preview(endpoint, "policy")
-            return
-        findings = find_statements(document, grants_everything)
-    except MalformedDocument as problem:
-        yield Violation(f"{describe(endpoint)}: policy {problem}.")
-        return
-    if findings.matching:
-        yield Violation(f"{describe(endpoint)}: policy {', '.join(findings.matching)} allow(s) any principal every "
-                        "action on every resource, the same as the default full-access policy.")
-    for label in findings.undecided:
-        yield unknown_at_preview(endpoint, f"policy {label}")
+    yield from policy_document_outcomes(
+        endpoint, "policy", grants_everything,
+        "any principal every action on every resource, the same as the default full-access policy",
+        absent="has no policy, so AWS attaches its default full-access policy.")
 
 
 RULE = Rule(

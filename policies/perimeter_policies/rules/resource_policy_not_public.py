@@ -22,11 +22,9 @@ policies are not IAM documents (a list of rules with principal ARNs and no
 "everybody" form) and are not covered here.
 """
 
-from ..model import ResourceView, Violation, is_unknown
+from ..model import ResourceView
 from ..rule import Rule
-from ._documents import MalformedDocument, load_document
-from ._iam_policy import find_statements, is_public
-from ._settings import describe, unknown_at_preview
+from ._iam_policy import is_public, policy_document_outcomes
 
 
 POLICY, ACCESS_POLICIES = "policy", "accessPolicies"  # wire names (Python: policy, access_policies)
@@ -50,23 +48,8 @@ POLICY_INPUTS = {
 
 
 def check(resource: ResourceView, config):
-    prop = POLICY_INPUTS[resource.type]
-    try:
-        document = load_document(resource.get(prop))
-        if document is None:
-            return
-        if is_unknown(document):
-            yield unknown_at_preview(resource, prop)
-            return
-        findings = find_statements(document, is_public)
-    except MalformedDocument as problem:
-        yield Violation(f"{describe(resource)}: {prop} {problem}.")
-        return
-    if findings.matching:
-        yield Violation(f"{describe(resource)}: {prop} {', '.join(findings.matching)} allow(s) "
-                        "Principal '*' with no condition restricting the caller.")
-    for label in findings.undecided:
-        yield unknown_at_preview(resource, f"{prop} {label}")
+    yield from policy_document_outcomes(resource, POLICY_INPUTS[resource.type], is_public,
+                                        "Principal '*' with no condition restricting the caller")
 
 
 RULE = Rule(
