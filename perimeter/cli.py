@@ -8,9 +8,10 @@ stderr; a failing program also gets its own traceback, never ours.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
-from typing import Callable, Optional
+from typing import Callable, Iterator, Optional
 
 from .errors import HarnessError, ProgramError, UsageError
 from .render import FORMATS, render
@@ -34,31 +35,30 @@ def _emit(text: str, output: Optional[str]) -> None:
         sys.stdout.write(text)
 
 
-def _progress(enabled: bool) -> Optional[Callable[[str, int, int], None]]:
+@contextlib.contextmanager
+def _progress(enabled: bool) -> Iterator[Optional[Callable[[str, int, int], None]]]:
+    """Analyze progress on stderr: a live bar on a terminal, a line per LONG_RUN resources elsewhere."""
     if not enabled:
-        return None
+        yield None
+        return
     from rich.console import Console
     from rich.progress import Progress
 
     console = Console(stderr=True)
-    if console.is_terminal:
-        bar = Progress(console=console, transient=True)
+    if not console.is_terminal:
+        def log(phase: str, done: int, total: int) -> None:
+            if total >= LONG_RUN and (done == total or done % LONG_RUN == 0):
+                console.print(f"analyze ({phase}): {done}/{total} resources")
+        yield log
+        return
+    with Progress(console=console, transient=True) as bar:
         tasks: dict[str, int] = {}
 
         def update(phase: str, done: int, total: int) -> None:
             if phase not in tasks:
-                if not tasks:
-                    bar.start()
                 tasks[phase] = bar.add_task(f"analyze ({phase})", total=total)
             bar.update(tasks[phase], completed=done)
-            if done == total and all(bar.tasks[t].finished for t in tasks.values()) and len(tasks) >= 1 and phase == "update":
-                bar.stop()
-        return update
-
-    def log(phase: str, done: int, total: int) -> None:
-        if total >= LONG_RUN and (done == total or done % LONG_RUN == 0):
-            console.print(f"analyze ({phase}): {done}/{total} resources")
-    return log
+        yield update
 
 
 def _add_program_args(parser: argparse.ArgumentParser) -> None:
@@ -66,6 +66,8 @@ def _add_program_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cwd", default=REPO_ROOT, help="Pulumi Python project directory (default: this repo)")
     parser.add_argument("--policy-pack", default=DEFAULT_PACK, help="policy pack directory (default: this repo's policies/)")
     parser.add_argument("--policy-config", help="policy config JSON, the `pulumi preview --policy-pack-config` format")
+    parser.add_argument("--timeout", type=float, default=300.0, metavar="SECONDS",
+                        help="longest a program run may take, per phase (default: 300)")
 
 
 def _preview(args) -> int:
@@ -73,8 +75,9 @@ def _preview(args) -> int:
     from .harness.runner import PHASES
 
     phases = PHASES if args.phase == "both" else (args.phase,)
-    options = PreviewOptions(args.cwd, args.stack, args.policy_pack, args.policy_config, phases)
-    report = run_preview(options, _progress(args.format == "text"))
+    options = PreviewOptions(args.cwd, args.stack, args.policy_pack, args.policy_config, phases, args.timeout)
+    with _progress(args.format == "text") as progress:
+        report = run_preview(options, progress)
     _emit(render(report, args.format), args.output)
     return report.exit_code
 
@@ -103,7 +106,9 @@ def _evidence(args) -> int:
     from .engine.preview import PreviewOptions, run_preview
     from .evidence.writer import write_evidence
 
-    report = run_preview(PreviewOptions(args.cwd, args.stack, args.policy_pack, args.policy_config), _progress(True))
+    options = PreviewOptions(args.cwd, args.stack, args.policy_pack, args.policy_config, timeout=args.timeout)
+    with _progress(True) as progress:
+        report = run_preview(options, progress)
     generated_at = _generated_at()
     files = write_evidence(report, load_policy_config(args.policy_config), args.out,
                            generated_at=generated_at, commit=_git_commit(args.cwd))

@@ -102,6 +102,8 @@ class Report:
     diagnostics: list[dict] = field(default_factory=list)
     outputs: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)  # verify: checkedAt, accountId
+    # Set when part of the target could not be examined (e.g. AWS unreachable): no verdict, whatever was found.
+    no_verdict: str = ""
 
     def control(self, name: str) -> Optional[Control]:
         return next((c for c in self.controls if c.name == name), None)
@@ -115,6 +117,8 @@ class Report:
 
     @property
     def exit_code(self) -> int:
+        if self.no_verdict:
+            return EXIT_NO_VERDICT
         return EXIT_VIOLATIONS if self.blocking else EXIT_CLEAN
 
     def summary(self) -> dict[str, int]:

@@ -19,7 +19,7 @@ import yaml
 from perimeter_policies.pack import PACK_NAME
 
 from ..errors import HarnessError
-from ..report import (COMPLIANT, EXIT_NO_VERDICT, NON_COMPLIANT, NOT_APPLICABLE, Evaluation, Finding, Report,
+from ..report import (COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE, Evaluation, Finding, Report,
                       Resource)
 from . import outputs as contract
 from .aws import Connection, Reader, ResourceMissing, Unverifiable, make_session
@@ -42,16 +42,6 @@ class VerifyOptions:
 
 
 @dataclass
-class VerifyReport(Report):
-    """A Report that knows when AWS was out of reach: then it has no verdict (exit 2)."""
-
-    unreachable: bool = False
-
-    @property
-    def exit_code(self) -> int:
-        return EXIT_NO_VERDICT if self.unreachable else super().exit_code
-
-
 @dataclass(frozen=True)
 class Outcome:
     status: str
@@ -117,7 +107,7 @@ def run_verify(options: VerifyOptions) -> Report:
             if outcome.status != COMPLIANT:
                 findings.append(_finding(check.control, target, outcome))
 
-    return VerifyReport(
+    return Report(
         command="verify", project=PROJECT, stack=options.stack, pack_name=PACK_NAME, pack_version=_pack_version(),
         controls=[control(name) for name in sorted({c.control for c in checks})],
         resources=[Resource(t.urn, t.type, t.name) for t in targets],
@@ -126,5 +116,5 @@ def run_verify(options: VerifyOptions) -> Report:
                         for e in evaluations if e.status == NOT_APPLICABLE],
         outputs=declared,
         extra={"checkedAt": checked_at, "accountId": reader.account_id, "region": connection.region},
-        unreachable=unreachable,
+        no_verdict="some checks could not reach AWS" if unreachable else "",
     )
