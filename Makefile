@@ -19,7 +19,7 @@ test: $(STAMP)
 	$(VENV)/bin/python -m pytest
 
 evidence: $(STAMP)
-	$(VENV)/bin/perimeter evidence --stack prod --out evidence/
+	$(VENV)/bin/perimeter evidence --stack prod --policy-config policies/config/prod.json --out evidence/
 
 docs: $(STAMP)
 	$(VENV)/bin/python -m perimeter.catalogue docs/policies.md

@@ -1,0 +1,25 @@
+"""The repo's own stacks, through the real CLI with their own policy config: clean, and nothing that can't run."""
+
+import os
+
+import pytest
+
+from .cli import ROOT, preview_json
+
+
+@pytest.mark.parametrize("stack", ["dev", "staging", "prod"])
+def test_reference_stack_has_no_mandatory_violation_and_no_cant_run(stack):
+    config = os.path.join(ROOT, "policies", "config", f"{stack}.json")
+    code, report = preview_json("--stack", stack, "--policy-config", config)
+    assert code == 0
+    assert report["summary"]["mandatory"] == 0 and report["violations"] == []
+    assert report["diagnostics"] == []
+    assert report["summary"]["resources"] > 120
+    # Everything preview had to defer was decided in the update phase.
+    deferred = {(n["policy"], n["urn"]) for n in report["notApplicable"] if n["phase"] == "preview"}
+    assert not [n for n in report["notApplicable"] if n["phase"] == "update" and (n["policy"], n["urn"]) in deferred]
+
+
+def test_reference_stack_without_policy_config_uses_pack_defaults():
+    code, report = preview_json("--stack", "prod")
+    assert code == 0 and report["summary"]["mandatory"] == 0
