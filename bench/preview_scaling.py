@@ -18,11 +18,12 @@ import tempfile
 import textwrap
 import time
 
+from perimeter_policies.pack import load_rules
+
 from perimeter.engine.analyzer import PolicyPackProcess
 from perimeter.engine.preview import PreviewOptions, run_preview
 from perimeter.harness.project import load_project
 from perimeter.harness.runner import run_phases
-from perimeter_policies.pack import load_rules
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

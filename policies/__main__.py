@@ -4,9 +4,8 @@ Constructing the PolicyPack starts the Analyzer server and never returns, so it
 lives here and nowhere else; everything importable sits in `perimeter_policies`.
 """
 
-from pulumi_policy import EnforcementLevel, PolicyPack
-
 from perimeter_policies.pack import PACK_NAME, build_policies
+from pulumi_policy import EnforcementLevel, PolicyPack
 
 PolicyPack(
     name=PACK_NAME,

@@ -12,15 +12,15 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional
 
+from perimeter_policies.evaluation import parse_not_applicable_reason
+from perimeter_policies.model import UNKNOWN
+from perimeter_policies.pack import PACK_NAME, build_policies
 from pulumi.runtime.proto import analyzer_pb2
 from pulumi_policy import EnforcementLevel
 from pulumi_policy.policy import _PolicyAnalyzerServicer
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
 from perimeter import wire
-from perimeter_policies.evaluation import parse_not_applicable_reason
-from perimeter_policies.model import UNKNOWN
-from perimeter_policies.pack import PACK_NAME, build_policies
 
 STACK, PROJECT = "test", "perimeter"
 DEFAULT_REGION = "eu-west-1"

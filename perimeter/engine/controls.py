@@ -7,9 +7,8 @@ and SOC 2 mapping and its resource scope in tags, which are read back here.
 from __future__ import annotations
 
 from google.protobuf import json_format
-from pulumi.runtime.proto import analyzer_pb2
-
 from perimeter_policies.rule import PCI_TAG, RESOURCE_PREFIX_TAG, RESOURCE_TAG, SOC2_TAG
+from pulumi.runtime.proto import analyzer_pb2
 
 from ..report import Control
 from .analyzer import LEVEL_NAMES, SEVERITY_NAMES

@@ -9,14 +9,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from pulumi.runtime.proto import analyzer_pb2
-
 from perimeter_policies.evaluation import parse_not_applicable_reason
+from pulumi.runtime.proto import analyzer_pb2
 
 from ..harness.project import load_project
 from ..harness.runner import PHASES, run_phases
-from ..report import (COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE, UNKNOWN_AT_PREVIEW, WAIVED, Control, Evaluation,
-                      Finding, Report, Resource)
+from ..report import (
+    COMPLIANT,
+    NON_COMPLIANT,
+    NOT_APPLICABLE,
+    UNKNOWN_AT_PREVIEW,
+    WAIVED,
+    Control,
+    Evaluation,
+    Finding,
+    Report,
+    Resource,
+)
 from .analyzer import LEVEL_NAMES, SEVERITY_NAMES, PolicyPackProcess, load_policy_config, resolve_policy_config
 from .controls import controls_from_info
 

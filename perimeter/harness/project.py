@@ -65,6 +65,17 @@ def _config_string(key: str, value: Any) -> tuple[str, bool]:
     return str(value), False
 
 
+def engine_config(project_name: str, raw: dict[str, Any]) -> tuple[dict[str, str], tuple[str, ...]]:
+    """A stack file's `config:` mapping as the engine hands it to the program: (namespaced strings, secret keys)."""
+    config, secrets = {}, []
+    for key, value in raw.items():
+        full_key = key if ":" in key else f"{project_name}:{key}"
+        config[full_key], secret = _config_string(full_key, value)
+        if secret:
+            secrets.append(full_key)
+    return config, tuple(secrets)
+
+
 def load_project(directory: str, stack: str) -> Project:
     directory = os.path.abspath(directory)
     if not os.path.isdir(directory):
@@ -92,10 +103,5 @@ def load_project(directory: str, stack: str) -> Project:
     raw = stack_doc.get("config") or {}
     if not isinstance(raw, dict):
         raise UsageError(f"{stack_file}: `config` must be a mapping of key: value")
-    config, secrets = {}, []
-    for key, value in raw.items():
-        full_key = key if ":" in key else f"{name}:{key}"
-        config[full_key], secret = _config_string(full_key, value)
-        if secret:
-            secrets.append(full_key)
-    return Project(name, directory, main, stack, stack_file, config, tuple(secrets))
+    config, secret_keys = engine_config(name, raw)
+    return Project(name, directory, main, stack, stack_file, config, secret_keys)

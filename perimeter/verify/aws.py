@@ -15,8 +15,15 @@ from typing import Any, Optional
 import boto3
 from botocore import xform_name
 from botocore.config import Config
-from botocore.exceptions import (BotoCoreError, ClientError, ConnectTimeoutError, EndpointConnectionError,
-                                 NoCredentialsError, ParamValidationError, ReadTimeoutError)
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    ParamValidationError,
+    ReadTimeoutError,
+)
 
 # (botocore service name, operation) -> IAM action. Reads only.
 READ_OPERATIONS: dict[tuple[str, str], str] = {

@@ -19,8 +19,7 @@ import yaml
 from perimeter_policies.pack import PACK_NAME
 
 from ..errors import HarnessError
-from ..report import (COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE, Evaluation, Finding, Report,
-                      Resource)
+from ..report import COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE, Evaluation, Finding, Report, Resource
 from . import outputs as contract
 from .aws import Connection, Reader, ResourceMissing, Unverifiable, make_session
 from .checks import Check, all_checks

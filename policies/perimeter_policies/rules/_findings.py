@@ -14,6 +14,10 @@ def describe(resource: ResourceView) -> str:
     return f"{resource.type.rsplit(':', 1)[-1]} '{resource.name}'"
 
 
+def unknown_at_preview(resource: ResourceView, what: str) -> Deferred:
+    return Deferred(f"{describe(resource)}: {what} is unknown at preview")
+
+
 def settle(problems: list[str], unknowns: list[str], *, subject: str, urn: Optional[str] = None) -> Iterator[Outcome]:
     """One violation listing every known problem; otherwise one deferral naming what preview can't see.
 

@@ -25,7 +25,7 @@ from typing import Any, Callable, Optional, Union
 
 from ..model import UNKNOWN, ResourceView, Unknown, Violation, as_list, is_unknown
 from ._documents import MalformedDocument, load_document
-from ._settings import describe, unknown_at_preview
+from ._findings import describe, unknown_at_preview
 
 Tristate = Union[bool, Unknown]
 

@@ -5,6 +5,7 @@ from ._paths import EACH
 BUCKET = "aws:s3/bucket:Bucket"
 BUCKET_V2 = "aws:s3/bucketV2:BucketV2"  # deprecated token, still accepted by pulumi-aws 7
 BUCKETS = (BUCKET, BUCKET_V2)
+PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
 SSE_CONFIGURATION = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
 SSE_CONFIGURATION_V2 = "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"
 SSE_CONFIGURATIONS = (SSE_CONFIGURATION, SSE_CONFIGURATION_V2)

@@ -19,8 +19,8 @@ it cannot be told whether the endpoint is a Bedrock one.
 
 from ..model import ResourceView, Violation, is_unknown
 from ..rule import Rule
+from ._findings import describe, unknown_at_preview
 from ._iam_policy import grants_everything, policy_document_outcomes
-from ._settings import describe, unknown_at_preview
 
 VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
 BEDROCK_SERVICE = "bedrock"

@@ -17,21 +17,19 @@ from __future__ import annotations
 from ..model import Deferred, StackView, Violation
 from ..rule import Rule
 from ._findings import describe
-from ._links import feeds, unresolved
+from ._links import references
 
 GUARDRAIL = "aws:bedrock/guardrail:Guardrail"
 GUARDRAIL_VERSION = "aws:bedrock/guardrailVersion:GuardrailVersion"
 
 
 def check(stack: StackView, config):
-    versions = list(stack.of_type(GUARDRAIL_VERSION))
-    # A version whose guardrail preview can't name may be the one a guardrail is missing.
-    unmatched_possible = any(unresolved(stack, v, "guardrailArn", v.get("guardrailArn"), (GUARDRAIL,)) for v in versions)
+    versions = references(stack, stack.of_type(GUARDRAIL_VERSION), "guardrailArn", (GUARDRAIL,))
     for guardrail in stack.of_type(GUARDRAIL):
-        identities = (guardrail.get("guardrailArn"), guardrail.get("guardrailId"))
-        if any(feeds(v, "guardrailArn", guardrail, v.get("guardrailArn"), identities) for v in versions):
+        if versions.cover(guardrail, (guardrail.get("guardrailArn"), guardrail.get("guardrailId"))):
             continue
-        if unmatched_possible:
+        # A version whose guardrail preview can't name may be the one this guardrail is missing.
+        if versions.unresolved:
             yield Deferred(f"{describe(guardrail)}: a guardrail version's guardrailArn is unknown at preview", guardrail.urn)
         else:
             yield Violation(f"{describe(guardrail)} has no aws.bedrock.GuardrailVersion in this stack, so callers can "

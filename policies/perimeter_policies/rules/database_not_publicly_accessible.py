@@ -12,7 +12,7 @@ explicitly.
 
 from ..model import ResourceView, Violation, is_unknown
 from ..rule import Rule
-from ._settings import describe, unknown_at_preview
+from ._findings import describe, unknown_at_preview
 
 # Resource type -> what AWS does when `publiclyAccessible` is absent.
 DEFAULT_PUBLICLY_ACCESSIBLE = {

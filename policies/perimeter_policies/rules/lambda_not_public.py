@@ -14,7 +14,7 @@ Whole Lambda resource policies (`aws.lambda_.ResourcePolicy`) are checked by
 
 from ..model import ResourceView, Violation, is_unknown
 from ..rule import Rule
-from ._settings import describe, unknown_at_preview
+from ._findings import describe, unknown_at_preview
 
 FUNCTION_URL = "aws:lambda/functionUrl:FunctionUrl"
 PERMISSION = "aws:lambda/permission:Permission"

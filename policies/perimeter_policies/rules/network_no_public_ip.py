@@ -18,7 +18,7 @@ which this rule checks.
 
 from ..model import ResourceView, Violation, as_list, dig, is_unknown
 from ..rule import Rule
-from ._settings import describe, unknown_at_preview
+from ._findings import describe, unknown_at_preview
 
 SUBNET = "aws:ec2/subnet:Subnet"
 INSTANCE = "aws:ec2/instance:Instance"

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from ..model import ResourceView, Violation, as_list, is_unknown
 from ..rule import Rule
 from ._documents import MalformedDocument, load_document
-from ._settings import describe, unknown_at_preview
+from ._findings import describe, unknown_at_preview
 
 SECURITY_POLICY = "aws:opensearch/serverlessSecurityPolicy:ServerlessSecurityPolicy"
 NETWORK = "network"

@@ -26,7 +26,6 @@ from ..model import ResourceView
 from ..rule import Rule
 from ._iam_policy import is_public, policy_document_outcomes
 
-
 POLICY, ACCESS_POLICIES = "policy", "accessPolicies"  # wire names (Python: policy, access_policies)
 
 POLICY_INPUTS = {

@@ -20,7 +20,7 @@ from ..model import Deferred, Outcome, ResourceView, StackView, Violation, is_un
 from ..rule import Rule
 from ._findings import describe
 from ._kms import KMS_ALIAS, KMS_KEY
-from ._links import feeds, unresolved
+from ._links import references
 from ._paths import expand
 from ._s3 import BUCKETS, DEFAULT_ENCRYPTION, S3_KMS_KEY, SSE_CONFIGURATIONS
 
@@ -41,17 +41,13 @@ def _bucket_identities(bucket: ResourceView) -> tuple[Any, ...]:
     return bucket.get("bucket"), bucket.get("id")
 
 
-def _configures(configuration: ResourceView, bucket: ResourceView) -> bool:
-    return feeds(configuration, "bucket", bucket, configuration.get("bucket"), _bucket_identities(bucket))
-
-
 def _missing_encryption(stack: StackView, configurations: list[ResourceView]) -> Iterator[Outcome]:
-    # A configuration whose bucket preview can't name may be the one a bucket is missing.
-    unmatched_possible = any(unresolved(stack, c, "bucket", c.get("bucket"), BUCKETS) for c in configurations)
+    configured = references(stack, configurations, "bucket", BUCKETS)
     for bucket in stack.of_type(*BUCKETS):
-        if _has_inline_encryption(bucket) or any(_configures(c, bucket) for c in configurations):
+        if _has_inline_encryption(bucket) or configured.cover(bucket, _bucket_identities(bucket)):
             continue
-        if unmatched_possible:
+        # A configuration whose bucket preview can't name may be the one this bucket is missing.
+        if configured.unresolved:
             yield Deferred(f"{describe(bucket)}: a server-side encryption configuration's bucket is unknown at preview",
                            bucket.urn)
         else:

@@ -11,28 +11,18 @@ block's flags are on is `s3-public-access-blocked`'s job.
 
 from ..model import Deferred, StackView, Violation
 from ..rule import Rule
-from ._settings import describe
-
-BUCKET_TYPES = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
-BUCKET_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+from ._findings import describe
+from ._links import references
+from ._s3 import BUCKETS, PUBLIC_ACCESS_BLOCK
 
 
 def check(stack: StackView, config):
-    covered_urns, covered_names, untraceable = set(), set(), []
-    for block in stack.of_type(BUCKET_BLOCK):
-        sources = [r for r in stack.sources_of(block, "bucket") if r.type in BUCKET_TYPES]
-        covered_urns.update(source.urn for source in sources)
-        target = block.get("bucket")
-        if isinstance(target, str):
-            covered_names.add(target)
-        elif not sources:
-            untraceable.append(block)  # Unknown name from outside the stack (e.g. a stack reference).
-    for bucket in stack.of_type(*BUCKET_TYPES):
-        name = bucket.get("bucket")
-        if bucket.urn in covered_urns or (isinstance(name, str) and name in covered_names):
+    blocks = references(stack, stack.of_type(PUBLIC_ACCESS_BLOCK), "bucket", BUCKETS)
+    for bucket in stack.of_type(*BUCKETS):
+        if blocks.cover(bucket, (bucket.get("bucket"),)):
             continue
-        if untraceable:
-            yield Deferred(f"{describe(bucket)} may be covered by {describe(untraceable[0])}, "
+        if blocks.unresolved:
+            yield Deferred(f"{describe(bucket)} may be covered by {describe(blocks.unresolved[0])}, "
                            "whose bucket is unknown at preview", urn=bucket.urn)
         else:
             yield Violation(f"{describe(bucket)} has no aws.s3.BucketPublicAccessBlock in this stack.", urn=bucket.urn)
@@ -47,7 +37,7 @@ RULE = Rule(
     remediation=("Add aws.s3.BucketPublicAccessBlock(bucket=<bucket>.id, block_public_acls=True, "
                  "block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True) for the bucket."),
     check=check,
-    resource_types=BUCKET_TYPES,
+    resource_types=BUCKETS,
     scope="stack",
     violation_example='aws.s3.Bucket("prompts")  # and no BucketPublicAccessBlock(bucket=prompts.id)',
 )

@@ -11,9 +11,9 @@ violation too.
 
 from ..model import ResourceView, Violation, as_list, dig, is_unknown
 from ..rule import Rule
-from ._settings import describe, unknown_at_preview
+from ._findings import describe, unknown_at_preview
+from ._s3 import BUCKETS
 
-BUCKET_TYPES = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
 ACL_TYPES = ("aws:s3/bucketAcl:BucketAcl", "aws:s3/bucketAclV2:BucketAclV2")
 OWNERSHIP_CONTROLS = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
 PUBLIC_CANNED_ACLS = frozenset({"public-read", "public-read-write", "authenticated-read"})
@@ -27,7 +27,7 @@ def check(resource: ResourceView, config):
         yield from _ownership(resource)
         return
     yield from _canned_acl(resource)
-    if resource.type in BUCKET_TYPES:
+    if resource.type in BUCKETS:
         yield from _grants(resource, "grants", resource.get("grants"), ("uri",))  # deprecated inline grants
     else:
         yield from _grants(resource, "accessControlPolicy.grants", resource.get("accessControlPolicy", "grants"),
@@ -74,6 +74,6 @@ RULE = Rule(
                  "authenticated-read, AllUsers or AuthenticatedUsers grants) and set "
                  "rule={'object_ownership': 'BucketOwnerEnforced'} on aws.s3.BucketOwnershipControls."),
     check=check,
-    resource_types=BUCKET_TYPES + ACL_TYPES + (OWNERSHIP_CONTROLS,),
+    resource_types=BUCKETS + ACL_TYPES + (OWNERSHIP_CONTROLS,),
     violation_example='aws.s3.BucketAcl("site", bucket=bucket.id, acl="public-read")',
 )

@@ -12,9 +12,9 @@ bucket has a block at all is `s3-bucket-public-access-block-present`'s job.
 
 from ..model import ResourceView, Violation, is_unknown
 from ..rule import Rule
-from ._settings import describe, unknown_at_preview
+from ._findings import describe, unknown_at_preview
+from ._s3 import PUBLIC_ACCESS_BLOCK
 
-BUCKET_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
 ACCOUNT_BLOCK = "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock"
 # Wire name -> pulumi-aws Python argument.
 FLAGS = {
@@ -46,6 +46,6 @@ RULE = Rule(
                  "restrict_public_buckets=True on the aws.s3.BucketPublicAccessBlock "
                  "(or aws.s3.AccountPublicAccessBlock)."),
     check=check,
-    resource_types=(BUCKET_BLOCK, ACCOUNT_BLOCK),
+    resource_types=(PUBLIC_ACCESS_BLOCK, ACCOUNT_BLOCK),
     violation_example='aws.s3.BucketPublicAccessBlock("data", bucket=bucket.id, block_public_acls=True)',
 )

@@ -13,7 +13,7 @@ import ipaddress
 
 from ..model import UNKNOWN, ResourceView, Violation, as_list, is_unknown
 from ..rule import Rule
-from ._settings import describe, unknown_at_preview
+from ._findings import describe, unknown_at_preview
 
 SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
 SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
