@@ -28,7 +28,8 @@ def render(report) -> str:
             "level": LEVELS.get(f.enforcement_level, "warning"),
             "message": {"text": f.message},
             "locations": [{"logicalLocations": [{"fullyQualifiedName": f.urn, "kind": "resource"}],
-                           "physicalLocation": {"artifactLocation": {"uri": "Pulumi.yaml"}}}],
+                           "physicalLocation": {"artifactLocation": {"uri": "Pulumi.yaml"},
+                                                "region": {"startLine": 1}}}],
             "partialFingerprints": {"perimeterFinding/v1": f"{f.policy}|{f.urn}"},
             "properties": {"phase": f.phase, "frameworks": list(f.frameworks)},
         }
