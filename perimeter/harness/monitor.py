@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from typing import Any, Optional
 
 from google.protobuf import json_format
@@ -68,6 +69,8 @@ class CapturingMonitor(mocks.MockMonitor):
         self.by_urn: dict[str, dict[str, Any]] = {}
         self.default_provider: Optional[dict[str, Any]] = None
         self.stack_urn = ""
+        # The SDK registers resources from several threads at once.
+        self._lock = threading.Lock()
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
         """The engine's URN: the parent's full qualified type chain, and none for the root stack."""
@@ -130,14 +133,15 @@ class CapturingMonitor(mocks.MockMonitor):
 
     def _default_provider(self) -> dict[str, Any]:
         """The engine creates `default_<version>` from `aws:*` config when a resource names no provider."""
-        if self.default_provider is None:
-            name = f"default_{_aws_provider_version()}"
-            urn = self.make_urn("", AWS_PROVIDER_TYPE, name)
-            self.default_provider = {"type": AWS_PROVIDER_TYPE, "name": name, "urn": urn, "custom": True,
-                                     "parent": None, "provider": None, "inputs": dict(self.default_provider_inputs),
-                                     "dependencies": [], "propertyDependencies": {}, "options": {}}
-            self.captured.append(self.default_provider)
-            self.by_urn[urn] = self.default_provider
+        with self._lock:
+            if self.default_provider is None:
+                name = f"default_{_aws_provider_version()}"
+                urn = self.make_urn("", AWS_PROVIDER_TYPE, name)
+                self.default_provider = {"type": AWS_PROVIDER_TYPE, "name": name, "urn": urn, "custom": True,
+                                         "parent": None, "provider": None, "inputs": dict(self.default_provider_inputs),
+                                         "dependencies": [], "propertyDependencies": {}, "options": {}}
+                self.captured.append(self.default_provider)
+                self.by_urn[urn] = self.default_provider
         return {key: self.default_provider[key] for key in ("type", "name", "urn", "inputs")}
 
     def _record(self, request, urn: str) -> None:
