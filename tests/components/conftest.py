@@ -1,11 +1,12 @@
-"""Run the real Pulumi program (`__main__.py`) under Pulumi's mock runtime and record what it registers.
+"""Run the real Pulumi program (`__main__.py`) through the harness's engine emulation and record what it registers.
 
-Two ways to build a stack:
+Two ways to build a stack, the harness's two phases:
 - preview (the default): outputs the mock does not echo from inputs are
   unknown, exactly what the engine and the policy pack see on a first
   `pulumi preview`;
-- `known_outputs=True`: the mock also returns realistic ARNs, ids and
-  versions, so policies that embed them can be parsed and asserted.
+- `known_outputs=True`: the update phase, where the emulated provider returns
+  the ARNs, ids and versions of created resources (`created` tells a test
+  which), so policies that embed them can be parsed and asserted.
 
 Each build calls `set_mocks` afresh, which resets the runtime's state; the
 program's own modules are stateless, so re-running `__main__.py` is safe.
@@ -20,17 +21,26 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Optional
 
 import pulumi
+import pulumi_policy.proxy
 import pytest
 import yaml
-from pulumi.output import Unknown
+from pulumi.runtime import rpc
+
+from perimeter.harness import cloud
+from perimeter.harness.monitor import AWS_PROVIDER_TYPE, STACK_TYPE, AwsMocks, CapturingMonitor
+from perimeter.harness.program import stack_outputs
+from perimeter.harness.project import Project, engine_config
 
 ROOT = Path(__file__).resolve().parents[2]
 MAIN = ROOT / "__main__.py"
 STACKS_DIR = ROOT / "stacks"
 STACK_NAMES = ("dev", "staging", "prod")
 PROJECT = "perimeter"
-ACCOUNT_ID = "123456789012"
+ACCOUNT_ID = cloud.ACCOUNT_ID  # the account the emulated AWS answers as
 UNKNOWN = "<unknown>"
+# The wire forms of "unknown until the update": the SDK's and the policy SDK's typed sentinels.
+_UNKNOWN_SENTINELS = frozenset({rpc.UNKNOWN} | {value for name, value in vars(pulumi_policy.proxy).items()
+                                                 if name.startswith("UNKNOWN_")})
 
 
 def stack_config(stack: str) -> dict[str, Any]:
@@ -38,13 +48,9 @@ def stack_config(stack: str) -> dict[str, Any]:
     return yaml.safe_load((STACKS_DIR / f"Pulumi.{stack}.yaml").read_text())["config"]
 
 
-def as_engine_config(config: Mapping[str, Any]) -> dict[str, str]:
-    """What the CLI hands the program: strings, with structured values as JSON."""
-    return {key: value if isinstance(value, str) else json.dumps(value) for key, value in config.items()}
-
-
 def _plain(value: Any) -> Any:
-    if isinstance(value, Unknown):
+    """Wire values with every typed unknown sentinel as the one `UNKNOWN` marker tests compare with."""
+    if isinstance(value, str) and value in _UNKNOWN_SENTINELS:
         return UNKNOWN
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
@@ -103,122 +109,57 @@ class Built:
         return dict(sorted(counted.items()))
 
 
-def _synthesized_outputs(region: str, resource_type: str, name: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
-    """Realistic provider outputs for the values other resources and policies consume."""
-    service = resource_type.split(":")[1].split("/")[0]
-    outputs: dict[str, Any] = {"arn": f"arn:aws:{service}:{region}:{ACCOUNT_ID}:{name}"}
-    if resource_type == "aws:kms/key:Key":
-        outputs.update(keyId=f"{name}-key-id", arn=f"arn:aws:kms:{region}:{ACCOUNT_ID}:key/{name}-key-id")
-    elif resource_type == "aws:iam/role:Role":
-        outputs["arn"] = f"arn:aws:iam::{ACCOUNT_ID}:role/{inputs['name']}"
-    elif resource_type == "aws:cloudwatch/logGroup:LogGroup":
-        outputs["arn"] = f"arn:aws:logs:{region}:{ACCOUNT_ID}:log-group:{inputs['name']}"
-    elif resource_type == "aws:bedrock/guardrail:Guardrail":
-        outputs.update(guardrailId="gr0123456789", version="DRAFT",
-                       guardrailArn=f"arn:aws:bedrock:{region}:{ACCOUNT_ID}:guardrail/gr0123456789")
-    elif resource_type == "aws:bedrock/guardrailVersion:GuardrailVersion":
-        outputs["version"] = "3"
-    elif resource_type == "aws:bedrock/agentKnowledgeBase:AgentKnowledgeBase":
-        outputs["arn"] = f"arn:aws:bedrock:{region}:{ACCOUNT_ID}:knowledge-base/KB0123456789"
-    elif resource_type == "aws:s3/vectorsIndex:VectorsIndex":
-        outputs["indexArn"] = f"arn:aws:s3vectors:{region}:{ACCOUNT_ID}:bucket/{inputs['vectorBucketName']}/index/{inputs['indexName']}"
-    return outputs
+def created(built: Built, resource_type: str, name: Optional[str] = None) -> dict[str, Any]:
+    """The state the emulated provider gives that resource on `pulumi up`: its ARN, id, version and the like.
+
+    The program's other resources were built from exactly these values, so a
+    test can say "names the audit key's ARN" instead of spelling the ARN out.
+    """
+    resource = built.one(resource_type, name)
+    return cloud.created_outputs(resource_type, resource.name, resource.inputs, built.region)[1]
 
 
-class RecordingMocks(pulumi.runtime.Mocks):
-    """Records every registration after running the stack's resource transforms, as the engine would."""
+def _added_by_the_engine(record: Mapping[str, Any]) -> bool:
+    """The root stack and the default AWS provider: the engine registers these, not the program.
 
-    def __init__(self, region: str, known_outputs: bool, resources: list[Registered]) -> None:
-        self.region = region
-        self.known_outputs = known_outputs
-        self.transforms: list[Callable] = []
-        self.resources = resources
-        self.invokes: list[str] = []
-
-    def register_transform(self, transform) -> None:
-        self.transforms.append(transform)
-
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs):
-        props = dict(args.inputs)
-        for transform in self.transforms:
-            result = transform(pulumi.ResourceTransformArgs(
-                custom=bool(args.custom), type_=args.typ, name=args.name, props=props, opts=pulumi.ResourceOptions()))
-            if result is not None:
-                props = dict(result.props)
-        self.resources.append(Registered(args.typ, args.name, _plain(props)))
-        state = dict(props)
-        if not self.known_outputs:
-            return "", state  # preview: ids and computed outputs are unknown
-        state.update(_synthesized_outputs(self.region, args.typ, args.name, props))
-        return f"{args.name}-id", state
-
-    def call(self, args: pulumi.runtime.MockCallArgs):
-        self.invokes.append(args.token)
-        answers = {
-            "aws:index/getCallerIdentity:getCallerIdentity": {
-                "accountId": ACCOUNT_ID, "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/deployer",
-                "id": ACCOUNT_ID, "userId": "AIDEXAMPLE"},
-            "aws:index/getPartition:getPartition": {
-                "partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws", "reverseDnsPrefix": "com.amazonaws"},
-            "aws:index/getRegion:getRegion": {
-                "name": self.region, "region": self.region, "id": self.region,
-                "description": self.region, "endpoint": f"ec2.{self.region}.amazonaws.com"},
-            "aws:index/getAvailabilityZones:getAvailabilityZones": {
-                "id": self.region, "names": [f"{self.region}{z}" for z in "abc"],
-                "zoneIds": [f"euw1-az{i}" for i in (1, 2, 3)], "groupNames": [self.region]},
-        }
-        if args.token not in answers:
-            raise AssertionError(f"unexpected invoke {args.token}")
-        return answers[args.token], []
+    Matched by name, not by identity with `monitor.default_provider`: concurrent
+    registrations can make the monitor emulate the default provider more than once.
+    """
+    return record["type"] == STACK_TYPE or (record["type"] == AWS_PROVIDER_TYPE and record["name"].startswith("default_"))
 
 
-class WiringMonitor(pulumi.runtime.mocks.MockMonitor):
-    """Keeps what the mock hides from `new_resource`: URN, parent and dependencies of each registration."""
-
-    def __init__(self, mocks: RecordingMocks) -> None:
-        super().__init__(mocks)
-        self.wiring: dict[tuple[str, str], dict[str, Any]] = {}
-
-    def RegisterResource(self, request):
-        response = super().RegisterResource(request)
-        self.wiring[(request.type, request.name)] = {
-            "urn": response.urn,
-            "parent": request.parent,
-            "dependencies": list(request.dependencies),
-            "property_dependencies": {k: list(v.urns) for k, v in request.propertyDependencies.items()},
-        }
-        return response
+def _program_resources(monitor: CapturingMonitor) -> list[Registered]:
+    return [Registered(record["type"], record["name"], _plain(record["inputs"]), record["urn"], record["parent"] or "",
+                       record["dependencies"], record["propertyDependencies"])
+            for record in monitor.captured if not _added_by_the_engine(record)]
 
 
 def run_program(config: Mapping[str, Any], stack: str, *, known_outputs: bool = False,
                 registered: Optional[list[Registered]] = None) -> Built:
-    """Run `__main__.py` for `config` (structured values) as stack `stack`.
+    """Run `__main__.py` for `config` (structured values) as stack `stack`, as the harness runs a phase.
 
-    `registered` receives each registration as it happens, so a caller can see
-    what was registered even when the program fails.
+    `registered` receives the registrations even when the program fails, so a
+    caller can see what was registered before the failure.
     """
-    region = config.get("aws:region", "eu-west-1")
-    mocks = RecordingMocks(region, known_outputs, [] if registered is None else registered)
-    monitor = WiringMonitor(mocks)
-    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=True, monitor=monitor)
-    pulumi.runtime.set_all_config(as_engine_config(config))
-    exported: dict[str, Any] = {}
-    original_export = pulumi.export
+    engine_strings, secret_keys = engine_config(PROJECT, dict(config))
+    project = Project(PROJECT, str(ROOT), str(MAIN), stack, str(STACKS_DIR / f"Pulumi.{stack}.yaml"),
+                      engine_strings, secret_keys)
+    preview = not known_outputs
+    mocks = AwsMocks(preview=preview, region=project.aws_config.get("region", ""))
+    monitor = CapturingMonitor(mocks, project.aws_config)
+    pulumi.runtime.set_all_config(project.config, list(project.secret_keys))
+    pulumi.runtime.set_mocks(mocks, project=project.name, stack=stack, preview=preview, monitor=monitor)
 
     @pulumi.runtime.test
     def program():
-        pulumi.export = lambda name, value: exported.__setitem__(name, value)
-        try:
-            runpy.run_path(str(MAIN), run_name="__main__")
-        finally:
-            pulumi.export = original_export
-        return pulumi.Output.all(**exported).apply(lambda values: exported.update(values))
+        runpy.run_path(project.main, run_name="__main__")
 
-    program()
-    for resource in mocks.resources:
-        for key, value in monitor.wiring[(resource.type, resource.name)].items():
-            setattr(resource, key, value)
-    return Built(stack, dict(config), mocks.resources, {k: _plain(v) for k, v in exported.items()})
+    resources = [] if registered is None else registered
+    try:
+        program()
+    finally:
+        resources.extend(_program_resources(monitor))
+    return Built(stack, dict(config), resources, _plain(stack_outputs()))
 
 
 def pytest_configure(config):

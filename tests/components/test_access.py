@@ -2,7 +2,7 @@
 
 from components.access import APPLICATION_ACTIONS
 from components.config import GEOGRAPHY_REGIONS
-from tests.components.conftest import ACCOUNT_ID, actions_of, by_sid
+from tests.components.conftest import ACCOUNT_ID, actions_of, by_sid, created
 
 # Anything that could move money, change limits, escalate privilege or change the perimeter itself.
 PRIVILEGED_PREFIXES = ("iam:", "sts:", "kms:Create", "kms:Put", "kms:Schedule", "kms:Disable", "s3:Put", "s3:Delete",
@@ -34,15 +34,17 @@ def test_application_role_names_every_resource(deployed):
 
 
 def test_every_model_call_must_carry_the_pinned_guardrail_version(deployed):
-    pinned = f"arn:aws:bedrock:{deployed.region}:{ACCOUNT_ID}:guardrail/gr0123456789:3"
+    guardrail_arn = created(deployed, "aws:bedrock/guardrail:Guardrail")["guardrailArn"]
+    version = created(deployed, "aws:bedrock/guardrailVersion:GuardrailVersion")["version"]
+    pinned = f"{guardrail_arn}:{version}"
     invokes = [s for s in app_policy(deployed)["Statement"] if "bedrock:InvokeModel" in s["Action"]]
     assert invokes
     for statement in invokes:
         assert statement["Condition"]["StringEquals"]["bedrock:GuardrailIdentifier"] == pinned
     statements = by_sid(app_policy(deployed))
-    assert statements["ApplyPerimeterGuardrail"]["Resource"] == [pinned[:-2]]
+    assert statements["ApplyPerimeterGuardrail"]["Resource"] == [guardrail_arn]
     assert statements["RetrieveFromKnowledgeBase"]["Resource"] == [
-        f"arn:aws:bedrock:{deployed.region}:{ACCOUNT_ID}:knowledge-base/KB0123456789"]
+        created(deployed, "aws:bedrock/agentKnowledgeBase:AgentKnowledgeBase")["arn"]]
 
 
 def test_model_access_stays_in_region_or_in_the_approved_geography(deployed):
@@ -63,7 +65,7 @@ def test_model_access_stays_in_region_or_in_the_approved_geography(deployed):
 
 def test_guardrail_key_is_decrypted_only_through_bedrock(deployed):
     decrypt = by_sid(app_policy(deployed))["DecryptGuardrailThroughBedrock"]
-    assert decrypt["Resource"] == [f"arn:aws:kms:{deployed.region}:{ACCOUNT_ID}:key/keys-guardrail-key-id"]
+    assert decrypt["Resource"] == [created(deployed, "aws:kms/key:Key", "keys-guardrail")["arn"]]
     assert decrypt["Condition"] == {"StringEquals": {"kms:ViaService": f"bedrock.{deployed.region}.amazonaws.com"}}
 
 

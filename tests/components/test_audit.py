@@ -1,13 +1,13 @@
 """Audit: a validated multi-region CMK trail kept >= 365 days; bounded, text-only invocation logs."""
 
-from tests.components.conftest import ACCOUNT_ID, by_sid
+from tests.components.conftest import ACCOUNT_ID, by_sid, created
 
 VALID_CLOUDWATCH_RETENTION = {1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192,
                               2557, 2922, 3288, 3653}
 
 
 def audit_key(built):
-    return f"arn:aws:kms:{built.region}:{ACCOUNT_ID}:key/keys-audit-key-id"
+    return created(built, "aws:kms/key:Key", "keys-audit")["arn"]
 
 
 def test_trail_is_multi_region_validated_and_cmk_encrypted(deployed):

@@ -3,7 +3,7 @@
 import pytest
 
 from components.governance import accepts_tags
-from tests.components.conftest import ACCOUNT_ID
+from tests.components.conftest import created
 
 
 @pytest.mark.parametrize("resource_type, taggable", [
@@ -57,9 +57,10 @@ def test_model_inventory_output(deployed):
     assert inventory["dataTouched"] == governance["dataTouched"]
     assert "no autonomous credit, fraud or filing decisions" in inventory["limits"]
     assert set(governance["limits"]) <= set(inventory["limits"])
+    guardrail = created(deployed, "aws:bedrock/guardrail:Guardrail")
     assert inventory["guardrail"] == {
-        "id": "gr0123456789", "version": "3",
-        "arn": f"arn:aws:bedrock:{deployed.region}:{ACCOUNT_ID}:guardrail/gr0123456789"}
+        "id": guardrail["guardrailId"], "arn": guardrail["guardrailArn"],
+        "version": created(deployed, "aws:bedrock/guardrailVersion:GuardrailVersion")["version"]}
     assert inventory["inheritedControls"] == {
         "bedrockNoTrainingConfirmedOn": governance["bedrockNoTrainingConfirmedOn"],
         "awsAttestationsConfirmedOn": governance["awsAttestationsConfirmedOn"]}

@@ -7,7 +7,7 @@ import pytest
 
 from components.config import ALWAYS_ANONYMIZED, ALWAYS_BLOCKED, ConfigError, GuardrailSettings
 from components.guardrail import SEPARATED_PAN_PATTERN, GuardrailPolicy
-from tests.components.conftest import ACCOUNT_ID
+from tests.components.conftest import created
 
 GUARDRAIL = "aws:bedrock/guardrail:Guardrail"
 
@@ -23,7 +23,7 @@ def pii_by_type(guardrail):
 
 def test_guardrail_is_cmk_encrypted_and_named_for_the_stack(deployed):
     guardrail = deployed.one(GUARDRAIL)
-    assert guardrail.inputs["kmsKeyArn"] == f"arn:aws:kms:{deployed.region}:{ACCOUNT_ID}:key/keys-guardrail-key-id"
+    assert guardrail.inputs["kmsKeyArn"] == created(deployed, "aws:kms/key:Key", "keys-guardrail")["arn"]
     assert guardrail.inputs["name"] == f"perimeter-{deployed.stack}-assistant"
     assert guardrail.inputs["blockedInputMessaging"] and guardrail.inputs["blockedOutputsMessaging"]
 
@@ -114,8 +114,9 @@ def test_any_policy_change_changes_the_digest():
 
 
 def test_pinned_version_is_exported(deployed):
-    assert deployed.outputs["guardrailVersion"] == "3"
-    assert deployed.outputs["modelInventory"]["guardrail"]["version"] == "3"
+    published = created(deployed, "aws:bedrock/guardrailVersion:GuardrailVersion")["version"]
+    assert deployed.outputs["guardrailVersion"] == published
+    assert deployed.outputs["modelInventory"]["guardrail"]["version"] == published
 
 
 @pytest.mark.parametrize("name", ["x" * 51, "perimeter assistant", "perimeter.assistant"])

@@ -3,7 +3,7 @@
 import pytest
 
 from components.keys import KEY_ADMINISTRATION_ACTIONS, ServiceGrant
-from tests.components.conftest import by_sid
+from tests.components.conftest import ACCOUNT_ID, by_sid
 
 KEY = "aws:kms/key:Key"
 DATA_CLASSES = ("knowledge", "audit", "guardrail")
@@ -45,7 +45,7 @@ def test_administration_does_not_read_data_and_use_goes_through_services(preview
         use = next(s for sid, s in statements.items() if sid.startswith("Use"))
         via = use["Condition"]["StringEquals"]["kms:ViaService"]
         assert via and all(v.endswith(f".{region}.amazonaws.com") for v in via)
-        assert use["Condition"]["StringEquals"]["kms:CallerAccount"] == "123456789012"
+        assert use["Condition"]["StringEquals"]["kms:CallerAccount"] == ACCOUNT_ID
 
 
 def test_audit_key_admits_only_the_log_writers_it_needs(preview):
@@ -65,7 +65,7 @@ def test_knowledge_key_lets_s3_vectors_index_only_this_accounts_bucket(preview):
     grant = statements["S3VectorsIndexesThisAccountsVectorBuckets"]
     assert grant["Principal"] == {"Service": "indexing.s3vectors.amazonaws.com"}
     assert grant["Action"] == ["kms:Decrypt"]
-    assert grant["Condition"]["StringEquals"] == {"aws:SourceAccount": "123456789012"}
+    assert grant["Condition"]["StringEquals"] == {"aws:SourceAccount": ACCOUNT_ID}
 
 
 def test_guardrail_key_has_no_service_principals(preview):

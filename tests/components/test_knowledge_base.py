@@ -1,12 +1,12 @@
 """Knowledge base: S3 Vectors store under the knowledge CMK; a service role that can do only its job."""
 
-from tests.components.conftest import ACCOUNT_ID, actions_of, by_sid
+from tests.components.conftest import ACCOUNT_ID, actions_of, by_sid, created
 
 KB_NAME = "knowledge-base"
 
 
 def knowledge_key(built):
-    return f"arn:aws:kms:{built.region}:{ACCOUNT_ID}:key/keys-knowledge-key-id"
+    return created(built, "aws:kms/key:Key", "keys-knowledge")["arn"]
 
 
 def test_vector_store_is_cmk_encrypted(deployed):
@@ -25,8 +25,10 @@ def test_vector_store_is_cmk_encrypted(deployed):
 def test_knowledge_base_uses_s3_vectors_and_the_approved_embedding_model(deployed):
     kb = deployed.one("aws:bedrock/agentKnowledgeBase:AgentKnowledgeBase")
     assert kb.inputs["storageConfiguration"]["type"] == "S3_VECTORS"
-    assert kb.inputs["storageConfiguration"]["s3VectorsConfiguration"]["indexArn"].startswith(
-        f"arn:aws:s3vectors:{deployed.region}:{ACCOUNT_ID}:bucket/perimeter-{deployed.stack}-vectors/index/")
+    index = deployed.one("aws:s3/vectorsIndex:VectorsIndex")
+    assert index.inputs["vectorBucketName"] == f"perimeter-{deployed.stack}-vectors"
+    assert kb.inputs["storageConfiguration"]["s3VectorsConfiguration"]["indexArn"] == (
+        created(deployed, "aws:s3/vectorsIndex:VectorsIndex")["indexArn"])
     vector = kb.inputs["knowledgeBaseConfiguration"]
     assert vector["type"] == "VECTOR"
     assert vector["vectorKnowledgeBaseConfiguration"]["embeddingModelArn"] == (

@@ -6,9 +6,9 @@ engine calls, so a rule added to the pack is checked here without a new test.
 """
 
 import pytest
+from perimeter_policies.model import UNKNOWN as PACK_UNKNOWN
 from pulumi_policy import StackValidationPolicy
 
-from perimeter_policies.model import UNKNOWN as PACK_UNKNOWN
 from tests.components.conftest import STACK_NAMES, UNKNOWN, Built, stack_config
 from tests.policy_harness import _POLICIES, analyze, analyze_stack, provider, resource
 

@@ -2,7 +2,7 @@
 
 import json
 
-from tests.components.conftest import ACCOUNT_ID, by_sid
+from tests.components.conftest import ACCOUNT_ID, by_sid, created
 
 EXPECTED_RULES = {
     "CMK_BACKING_KEY_ROTATION_ENABLED", "S3_BUCKET_PUBLIC_READ_PROHIBITED", "S3_BUCKET_SSL_REQUESTS_ONLY",
@@ -16,7 +16,7 @@ def test_config_records_everything_and_delivers_encrypted(deployed):
     assert recorder["recordingGroup"] == {"allSupported": True, "includeGlobalResourceTypes": True}
     assert recorder["roleArn"] == f"arn:aws:iam::{ACCOUNT_ID}:role/perimeter-{deployed.stack}-config-recorder"
     channel = deployed.one("aws:cfg/deliveryChannel:DeliveryChannel").inputs
-    assert channel["s3KmsKeyArn"] == f"arn:aws:kms:{deployed.region}:{ACCOUNT_ID}:key/keys-audit-key-id"
+    assert channel["s3KmsKeyArn"] == created(deployed, "aws:kms/key:Key", "keys-audit")["arn"]
     assert channel["s3BucketName"] == f"perimeter-{deployed.stack}-config-{ACCOUNT_ID}-{deployed.region}"
     assert deployed.one("aws:cfg/recorderStatus:RecorderStatus").inputs["isEnabled"] is True
 
@@ -53,7 +53,7 @@ def test_security_hub_subscribes_pci_dss_4_and_fsbp_in_the_stack_region(preview)
 
 def test_alarm_topic_is_cmk_encrypted_and_only_this_accounts_alarms_publish(deployed):
     topic = deployed.one("aws:sns/topic:Topic").inputs
-    assert topic["kmsMasterKeyId"] == f"arn:aws:kms:{deployed.region}:{ACCOUNT_ID}:key/keys-audit-key-id"
+    assert topic["kmsMasterKeyId"] == created(deployed, "aws:kms/key:Key", "keys-audit")["arn"]
     statements = by_sid(deployed.one("aws:sns/topicPolicy:TopicPolicy").json("policy"))
     publish = statements["CloudWatchAlarmsOfThisAccountPublish"]
     assert publish["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
@@ -68,11 +68,12 @@ def test_control_changes_and_guardrail_interventions_raise_alarms(deployed):
     assert all(f["logGroupName"] == f"/perimeter/{deployed.stack}/cloudtrail" for f in filters.values())
     assert "StopLogging" in filters["cloudtrail-changed"]["pattern"]
     assert "ScheduleKeyDeletion" in filters["kms-key-disabled-or-changed"]["pattern"]
-    topic = f"arn:aws:sns:{deployed.region}:{ACCOUNT_ID}:posture"
+    topic = created(deployed, "aws:sns/topic:Topic")["arn"]
     alarms = {a.name: a.inputs for a in deployed.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")}
     assert len(alarms) == len(filters) + 1
     assert all(a["alarmActions"] == [topic] for a in alarms.values())
     guardrail = alarms["posture-guardrail-interventions"]
     assert (guardrail["namespace"], guardrail["metricName"]) == ("AWS/Bedrock/Guardrails", "InvocationsIntervened")
     assert guardrail["dimensions"] == {
-        "GuardrailArn": f"arn:aws:bedrock:{deployed.region}:{ACCOUNT_ID}:guardrail/gr0123456789", "GuardrailVersion": "3"}
+        "GuardrailArn": created(deployed, "aws:bedrock/guardrail:Guardrail")["guardrailArn"],
+        "GuardrailVersion": created(deployed, "aws:bedrock/guardrailVersion:GuardrailVersion")["version"]}

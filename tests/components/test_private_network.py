@@ -5,7 +5,7 @@ import ipaddress
 import pytest
 
 from components.private_network import INTERFACE_SERVICES
-from tests.components.conftest import ACCOUNT_ID
+from tests.components.conftest import ACCOUNT_ID, created
 
 ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
 INTERNET_PATHS = ("aws:ec2/internetGateway:InternetGateway", "aws:ec2/natGateway:NatGateway", "aws:ec2/eip:Eip",
@@ -72,7 +72,7 @@ def test_runtime_endpoint_allows_only_the_approved_model_and_guardrail(deployed)
     model = deployed.setting("model")["id"]
     assert invoke["Resource"] and all(r.endswith(model) and ":bedrock:" in r for r in invoke["Resource"])
     assert statements["ApplyPerimeterGuardrail"]["Resource"] == [
-        f"arn:aws:bedrock:{deployed.region}:{ACCOUNT_ID}:guardrail/gr0123456789"]
+        created(deployed, "aws:bedrock/guardrail:Guardrail")["guardrailArn"]]
 
 
 def test_flow_logs_capture_all_traffic_to_an_encrypted_group(deployed):

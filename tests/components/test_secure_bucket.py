@@ -3,7 +3,7 @@
 import pytest
 
 from components.secure_bucket import SecureBucketArgs
-from tests.components.conftest import ACCOUNT_ID, by_sid
+from tests.components.conftest import ACCOUNT_ID, by_sid, created
 
 # component resource name -> (key data class, retention setting, reader role purpose)
 BUCKETS = {
@@ -15,7 +15,7 @@ BUCKETS = {
 
 
 def key_arn(built, data_class):
-    return f"arn:aws:kms:{built.region}:{ACCOUNT_ID}:key/keys-{data_class}-key-id"
+    return created(built, "aws:kms/key:Key", f"keys-{data_class}")["arn"]
 
 
 def test_four_buckets_each_with_every_control(preview):
