@@ -2,8 +2,9 @@
 
     python -m perimeter.harness.program REQUEST.json CAPTURE.json
 
-Exit 0 with CAPTURE written; exit 3 when the program failed (its own traceback,
-or a RunError's message alone, as the engine prints it, on stderr).
+Exit 0 with CAPTURE written; exit 3 when the program raised (its own traceback
+on stderr); exit 4 for a `pulumi.RunError`, whose message alone is on stderr,
+as the engine prints it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import sys
 import traceback
 
 PROGRAM_FAILED = 3
+PROGRAM_RUN_ERROR = 4
 
 
 def _program_traceback(error: BaseException, main: str) -> str:
@@ -62,14 +64,15 @@ def main(request_path: str, capture_path: str) -> int:
     try:
         run_program()
     except pulumi.RunError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(error, file=sys.stderr)
+        return PROGRAM_RUN_ERROR
+    except SystemExit as error:
+        if error.code not in (None, 0):
+            print(f"the program exited with status {error.code}", file=sys.stderr)
+            return PROGRAM_RUN_ERROR
+    except BaseException as error:  # whatever the program raised is reported with its own traceback
+        sys.stderr.write(_program_traceback(error, os.path.abspath(request["main"])))
         return PROGRAM_FAILED
-    except BaseException as error:  # the program's failure, whatever it is, is reported, not re-raised
-        if isinstance(error, SystemExit) and not error.code:
-            pass
-        else:
-            sys.stderr.write(_program_traceback(error, os.path.abspath(request["main"])))
-            return PROGRAM_FAILED
 
     with open(capture_path, "w", encoding="utf-8") as handle:
         json.dump({"resources": monitor.captured, "outputs": stack_outputs()}, handle)

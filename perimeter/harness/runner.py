@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import HarnessError, ProgramError
-from .program import PROGRAM_FAILED
+from .program import PROGRAM_FAILED, PROGRAM_RUN_ERROR
 from .project import Project
 
 PHASES = ("preview", "update")
@@ -46,9 +46,11 @@ def finish_program(child: subprocess.Popen, capture_path: str, phase: str, timeo
         child.kill()
         child.communicate()
         raise HarnessError(f"the program did not finish its {phase} run within {timeout:.0f}s; raise --timeout if it is just slow") from None
+    if child.returncode == PROGRAM_RUN_ERROR:
+        raise ProgramError(f"the Pulumi program failed during {phase}: {stderr.strip()}")
     if child.returncode == PROGRAM_FAILED:
-        first = next((line for line in reversed(stderr.strip().splitlines()) if line.strip()), "unknown error")
-        raise ProgramError(f"the Pulumi program failed during {phase}: {first.removeprefix('error: ')}", stderr)
+        last = next((line for line in reversed(stderr.strip().splitlines()) if line.strip()), "unknown error")
+        raise ProgramError(f"the Pulumi program failed during {phase}: {last}", stderr)
     if child.returncode != 0:
         raise HarnessError(f"the program runner crashed during {phase} (exit {child.returncode}): {stderr.strip()[-500:]}")
     with open(capture_path, encoding="utf-8") as handle:

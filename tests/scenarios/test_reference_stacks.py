@@ -23,3 +23,23 @@ def test_reference_stack_has_no_mandatory_violation_and_no_cant_run(stack):
 def test_reference_stack_without_policy_config_uses_pack_defaults():
     code, report = preview_json("--stack", "prod")
     assert code == 0 and report["summary"]["mandatory"] == 0
+
+
+def test_bad_stack_config_is_one_line_naming_the_key(tmp_path):
+    """The reference program's own config validation reaches the user as one line, exit 2."""
+    import shutil
+
+    import yaml
+
+    from .cli import run_cli
+
+    project = tmp_path / "perimeter"
+    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".venv", ".git", "tests", "__pycache__"))
+    stack_file = project / "stacks" / "Pulumi.dev.yaml"
+    config = yaml.safe_load(stack_file.read_text())
+    config["config"]["aws:region"] = "eu-westt-1"
+    stack_file.write_text(yaml.safe_dump(config))
+    result = run_cli("preview", "--cwd", str(project), "--stack", "dev")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "aws:region" in result.stderr and "eu-west-1" in result.stderr
