@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+
 class _Remove:
     """Marks a property to delete; a stable repr keeps test ids identical across xdist workers."""
 

@@ -1,8 +1,9 @@
 import pytest
-from hypothesis import given, settings, strategies as st
-
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from perimeter_policies.model import UNKNOWN
 from perimeter_policies.pack import load_rules
+
 from tests.policies._mutate import mutated
 from tests.policy_harness import analyze, provider, resource
 

@@ -1,6 +1,6 @@
 import pytest
-
 from perimeter_policies.model import UNKNOWN
+
 from tests.policies._iam_documents import ACCOUNT, DEFAULT_FULL_ACCESS, INVOKE_ONLY, policy
 from tests.policy_harness import analyze, resource
 

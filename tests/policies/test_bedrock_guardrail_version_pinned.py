@@ -1,8 +1,9 @@
 import pytest
-from hypothesis import given, settings, strategies as st
-
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from perimeter_policies.model import UNKNOWN
 from perimeter_policies.rules.bedrock_guardrail_version_pinned import PINNED_VERSION
+
 from tests.policies._mutate import REMOVE, mutated
 from tests.policy_harness import analyze, resource
 

@@ -1,11 +1,12 @@
 import json
 
 import pytest
-from hypothesis import given, settings, strategies as st
-
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from perimeter_policies.model import UNKNOWN
 from perimeter_policies.rules._kms import is_aws_managed_key
 from perimeter_policies.rules.cmk_encryption_at_rest import KEY_LOCATIONS
+
 from tests.policies._mutate import REMOVE, mutated
 from tests.policy_harness import analyze, resource
 

@@ -1,6 +1,6 @@
 import pytest
-
 from perimeter_policies.model import UNKNOWN
+
 from tests.policy_harness import analyze, resource
 
 POLICY = "database-not-publicly-accessible"

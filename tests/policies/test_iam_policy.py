@@ -9,10 +9,15 @@ import json
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from perimeter_policies.rules._documents import MalformedDocument, load_document
-from perimeter_policies.rules._iam_policy import (RESTRICTING_CONDITION_KEYS, StatementFindings, find_statements,
-                                                  grants_everything, is_public)
+from perimeter_policies.rules._iam_policy import (
+    RESTRICTING_CONDITION_KEYS,
+    StatementFindings,
+    find_statements,
+    grants_everything,
+    is_public,
+)
+
 from tests.policies._iam_documents import ACCOUNT, BUCKET_ARN, TLS_ONLY, policy
 from tests.policy_harness import analyze, resource
 

@@ -1,6 +1,6 @@
 import pytest
-
 from perimeter_policies.model import UNKNOWN
+
 from tests.policies._mutate import REMOVE, mutated
 from tests.policy_harness import analyze_stack, resource, urn
 

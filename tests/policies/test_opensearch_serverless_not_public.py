@@ -1,8 +1,8 @@
 import json
 
 import pytest
-
 from perimeter_policies.model import UNKNOWN
+
 from tests.policy_harness import analyze, resource
 
 POLICY = "opensearch-serverless-not-public"

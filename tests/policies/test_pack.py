@@ -2,10 +2,11 @@
 
 import os
 
-from perimeter.catalogue import render_catalogue
-from perimeter.engine.analyzer import LEVEL_NAMES, SEVERITY_NAMES, PolicyPackProcess
 from perimeter_policies.frameworks import PCI_DSS, SOC2
 from perimeter_policies.pack import load_rules
+
+from perimeter.catalogue import render_catalogue
+from perimeter.engine.analyzer import LEVEL_NAMES, SEVERITY_NAMES, PolicyPackProcess
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 

@@ -5,7 +5,6 @@ import pathlib
 
 import jsonschema
 import pytest
-
 from perimeter_policies.pack import config_schema, load_rules
 from perimeter_policies.waivers import ACTIVE, parse_waivers
 

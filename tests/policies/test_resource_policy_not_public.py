@@ -1,11 +1,18 @@
 import json
 
 import pytest
-
 from perimeter_policies.model import UNKNOWN
 from perimeter_policies.rules.resource_policy_not_public import POLICY_INPUTS
-from tests.policies._iam_documents import (ACCOUNT_ROOT, BUCKET_ARN, PUBLIC_READ, SERVICE_PRINCIPAL, STAR_FOR_OWN_ACCOUNT,
-                                          TLS_ONLY, policy)
+
+from tests.policies._iam_documents import (
+    ACCOUNT_ROOT,
+    BUCKET_ARN,
+    PUBLIC_READ,
+    SERVICE_PRINCIPAL,
+    STAR_FOR_OWN_ACCOUNT,
+    TLS_ONLY,
+    policy,
+)
 from tests.policy_harness import analyze, resource
 
 POLICY = "resource-policy-not-public"

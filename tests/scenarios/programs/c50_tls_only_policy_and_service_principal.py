@@ -1,5 +1,6 @@
 """Look-alikes that must stay clean: Principal "*" in a Deny, and a service principal with source-account."""
 import json
+
 import pulumi_aws as aws
 from _secure_bucket import secure_bucket
 

@@ -1,4 +1,5 @@
 import json
+
 import pulumi_aws as aws
 
 key = aws.kms.Key("db-key", enable_key_rotation=True)
