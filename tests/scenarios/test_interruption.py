@@ -1,0 +1,64 @@
+"""Nothing hangs and nothing is left running: timeouts and Ctrl-C stop the program and the pack."""
+
+import os
+import signal
+import subprocess
+import time
+
+from .cli import PERIMETER, make_project
+
+SLOW_PROGRAM_TAIL = "\nimport time\ntime.sleep(60)\n"
+
+
+def _slow_project(tmp_path):
+    project = make_project(str(tmp_path / "project"), "s01_bucket_without_encryption_or_public_access_block.py")
+    with open(os.path.join(project, "app", "__main__.py"), "a") as handle:
+        handle.write(SLOW_PROGRAM_TAIL)
+    return project
+
+
+def _children(pid):
+    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
+    return {int(p): open(f"/proc/{p}/cmdline").read().replace("\0", " ") for p in found.stdout.split()
+            if os.path.exists(f"/proc/{p}/cmdline")}
+
+
+def _alive(pid):
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return "State:\tZ" not in status.read()
+    except FileNotFoundError:
+        return False
+
+
+def _run_until_children_settle(*args):
+    """Start the CLI and wait until the pack and both program phases are running under it."""
+    cli = subprocess.Popen([PERIMETER, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    children = {}
+    while time.monotonic() < deadline:
+        children = _children(cli.pid)
+        if sum("perimeter.harness.program" in c for c in children.values()) == 2 and \
+                any("pulumi.policy" in c for c in children.values()):
+            break
+        time.sleep(0.2)
+    return cli, children
+
+
+def test_program_timeout_is_exit_2_and_stops_everything(tmp_path):
+    cli, children = _run_until_children_settle("preview", "--cwd", _slow_project(tmp_path), "--stack", "test",
+                                               "--timeout", "3")
+    _, stderr = cli.communicate(timeout=30)
+    assert cli.returncode == 2
+    assert "did not finish its preview run within 3s" in stderr and stderr.count("\n") == 1
+    assert len(children) == 3 and not [pid for pid in children if _alive(pid)]
+
+
+def test_ctrl_c_is_exit_2_and_stops_the_pack_and_program(tmp_path):
+    cli, children = _run_until_children_settle("preview", "--cwd", _slow_project(tmp_path), "--stack", "test")
+    assert len(children) == 3, children
+    cli.send_signal(signal.SIGINT)
+    _, stderr = cli.communicate(timeout=30)
+    assert cli.returncode == 2
+    assert stderr == "perimeter: interrupted; the policy pack and program were stopped\n"
+    assert not [pid for pid in children if _alive(pid)]
