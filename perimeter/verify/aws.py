@@ -48,6 +48,8 @@ READ_OPERATIONS: dict[tuple[str, str], str] = {
     ("opensearchserverless", "BatchGetCollection"): "aoss:BatchGetCollection",
     ("opensearchserverless", "ListSecurityPolicies"): "aoss:ListSecurityPolicies",
     ("opensearchserverless", "GetSecurityPolicy"): "aoss:GetSecurityPolicy",
+    ("opensearchserverless", "ListAccessPolicies"): "aoss:ListAccessPolicies",
+    ("opensearchserverless", "GetAccessPolicy"): "aoss:GetAccessPolicy",
     ("guardduty", "ListDetectors"): "guardduty:ListDetectors",
     ("guardduty", "GetDetector"): "guardduty:GetDetector",
     ("config", "DescribeConfigurationRecorderStatus"): "config:DescribeConfigurationRecorderStatus",

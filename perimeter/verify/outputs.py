@@ -72,6 +72,8 @@ INVOCATION_LOGGING = "aws:bedrockmodel/invocationLoggingConfiguration:Invocation
 GUARDRAIL = "aws:bedrock/guardrail:Guardrail"
 VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
 COLLECTION = "aws:opensearch/serverlessCollection:ServerlessCollection"
+# A collection's data access policies are resources of their own, so they get their own row.
+COLLECTION_ACCESS = "aws:opensearch/serverlessAccessPolicy:ServerlessAccessPolicy"
 GUARDDUTY = "aws:guardduty/detector:Detector"
 CONFIG_RECORDER = "aws:cfg/recorder:Recorder"
 SECURITY_HUB = "aws:securityhub/account:Account"
@@ -134,8 +136,10 @@ def targets(outputs: Mapping[str, Any], account: str, region: str) -> list[Targe
         found.append(Target(GUARDRAIL, arn, guardrail["id"].rsplit("/", 1)[-1], guardrail))
     found += [Target(VPC_ENDPOINT, f"arn:aws:ec2:{region}:{account}:vpc-endpoint/{vpce}", vpce, {"id": vpce})
               for vpce in outputs.get("vpcEndpointIds", [])]
-    found += [Target(COLLECTION, f"aws://{account}/{region}/aoss/collection/{c['name']}", purpose, c)
-              for purpose, c in outputs.get("opensearchCollections", {}).items()]
+    for purpose, collection in outputs.get("opensearchCollections", {}).items():
+        collection_urn = f"aws://{account}/{region}/aoss/collection/{collection['name']}"
+        found += [Target(COLLECTION, collection_urn, purpose, collection),
+                  Target(COLLECTION_ACCESS, f"{collection_urn}/data-access-policies", purpose, collection)]
     found += [Target(kind, f"aws://{account}/{region}/{service}", service) for kind, service in DETECTION_SERVICES.items()]
     return found
 

@@ -60,3 +60,36 @@ def test_policy_built_from_outputs_is_deferred():
 def test_encryption_policy_is_out_of_scope():
     encryption = json.dumps({"Rules": COLLECTION_RULES, "AWSOwnedKey": True})
     assert analyze(POLICY, network_policy(raw=encryption, kind="encryption")).clean
+
+
+ACCESS_POLICY = "aws:opensearch/serverlessAccessPolicy:ServerlessAccessPolicy"
+KB_ROLE = "arn:aws:iam::123456789012:role/perimeter-knowledge-base"
+READ_RULES = [{"ResourceType": "index", "Resource": ["index/knowledge-base/*"], "Permission": ["aoss:ReadDocument"]}]
+
+
+def access_policy(*rule_sets, kind="data"):
+    return resource(ACCESS_POLICY, "kb-access", {"name": "kb-access", "type": kind, "policy": json.dumps(list(rule_sets)),
+                                                  "description": UNKNOWN})
+
+
+def test_data_access_for_named_roles_passes():
+    assert analyze(POLICY, access_policy({"Rules": READ_RULES, "Principal": [KB_ROLE]})).clean
+
+
+@pytest.mark.parametrize("principal", ["*", "arn:aws:iam::123456789012:role/*", "arn:aws:iam::*:root"])
+def test_data_access_for_a_wildcard_principal_blocks(principal):
+    result = analyze(POLICY, access_policy({"Rules": READ_RULES, "Principal": [KB_ROLE]},
+                                           {"Rules": READ_RULES, "Principal": [principal]}))
+    assert len(result.violations) == 1
+    message = result.violations[0][0]
+    assert "data access rule 2" in message and principal in message and "index/knowledge-base/*" in message
+
+
+def test_data_access_principal_built_from_outputs_is_deferred():
+    policy = resource(ACCESS_POLICY, "kb-access", {"type": "data", "policy": [{"Rules": READ_RULES, "Principal": [UNKNOWN]}]})
+    result = analyze(POLICY, policy)
+    assert result.clean and "Principal is unknown at preview" in result.deferred[0]["message"]
+
+
+def test_lifecycle_access_policies_are_not_this_rules_business():
+    assert analyze(POLICY, access_policy({"Rules": READ_RULES, "Principal": ["*"]}, kind="lifecycle")).clean

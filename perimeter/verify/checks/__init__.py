@@ -1,4 +1,5 @@
-"""The check registry: small functions, one per control x resource type.
+"""The check registry: small functions, each for one control x resource type
+(a control may have several: one row each).
 
 A check takes the reader and one Target and yields a sentence per problem
 (nothing means compliant). It raises `ResourceMissing` when the resource is

@@ -9,7 +9,7 @@ from fnmatch import fnmatchcase
 from perimeter_policies.rules._iam_policy import find_statements, grants_everything
 
 from ..aws import ResourceMissing
-from ..outputs import COLLECTION, VPC_ENDPOINT
+from ..outputs import COLLECTION, COLLECTION_ACCESS, VPC_ENDPOINT
 from . import check
 from ._keys import key_problems
 
@@ -37,19 +37,47 @@ def endpoint_private_and_scoped(reader, target):
                "resource (AWS's default full-access policy).")
 
 
-def _collection_policies(reader, name: str, kind: str) -> list[dict]:
-    """The `kind` security policies with a rule that covers collection `name`, as (policy name, rule) pairs."""
-    summaries = reader.call("opensearchserverless", "ListSecurityPolicies", type=kind)["securityPolicySummaries"]
+# How each policy type is listed and read: (list operation, summaries key, get operation, detail key).
+_SECURITY_POLICY_API = ("ListSecurityPolicies", "securityPolicySummaries", "GetSecurityPolicy", "securityPolicyDetail")
+POLICY_APIS = {"encryption": _SECURITY_POLICY_API, "network": _SECURITY_POLICY_API,
+               "data": ("ListAccessPolicies", "accessPolicySummaries", "GetAccessPolicy", "accessPolicyDetail")}
+
+
+def _summaries(reader, operation: str, key: str, kind: str) -> list[dict]:
+    """Every policy summary, following nextToken (botocore has no paginator for these operations)."""
+    params, summaries = {"type": kind}, []
+    while True:
+        page = reader.call("opensearchserverless", operation, **params)
+        summaries += page[key]
+        if not page.get("nextToken"):
+            return summaries
+        params["nextToken"] = page["nextToken"]
+
+
+def _covers(rule: dict, name: str) -> bool:
+    """Whether a rule reaches collection `name`: `collection/<pattern>`, or `index/<pattern>/<index pattern>`."""
+    kind = rule.get("ResourceType")
+    if kind not in ("collection", "index"):
+        return False
+    for pattern in rule.get("Resource", []):
+        prefix, _, rest = pattern.partition("/")
+        if prefix == kind and fnmatchcase(name, rest.split("/", 1)[0] if kind == "index" else rest):
+            return True
+    return False
+
+
+def _collection_policies(reader, name: str, kind: str) -> list[tuple[str, int, dict]]:
+    """The `kind` policies' rule sets with a rule that covers collection `name`: (policy name, 1-based position,
+    rule set)."""
+    list_operation, list_key, get_operation, detail_key = POLICY_APIS[kind]
     covering = []
-    for summary in summaries:
-        detail = reader.call("opensearchserverless", "GetSecurityPolicy", name=summary["name"], type=kind)
-        document = detail["securityPolicyDetail"]["policy"]
+    for summary in _summaries(reader, list_operation, list_key, kind):
+        detail = reader.call("opensearchserverless", get_operation, name=summary["name"], type=kind)
+        document = detail[detail_key]["policy"]
         document = json.loads(document) if isinstance(document, str) else document
-        for entry in document if isinstance(document, list) else [document]:
-            if any(rule.get("ResourceType") == "collection"
-                   and any(fnmatchcase(f"collection/{name}", pattern) for pattern in rule.get("Resource", []))
-                   for rule in entry.get("Rules", [])):
-                covering.append((summary["name"], entry))
+        for position, entry in enumerate(document if isinstance(document, list) else [document], start=1):
+            if any(_covers(rule, name) for rule in entry.get("Rules", [])):
+                covering.append((summary["name"], position, entry))
     return covering
 
 
@@ -68,7 +96,7 @@ def collection_encrypted_with_expected_key(reader, target):
     policies = _collection_policies(reader, name, "encryption")
     if not policies:
         yield f"collection {name} is covered by no encryption policy."
-    for policy, entry in policies:
+    for policy, _, entry in policies:
         if entry.get("AWSOwnedKey") is not False:
             yield f"collection {name}: encryption policy {policy} uses an AWS-owned key (AWSOwnedKey is not false)."
         else:
@@ -83,6 +111,23 @@ def collection_network_private(reader, target):
     policies = _collection_policies(reader, name, "network")
     if not policies:
         yield f"collection {name} is covered by no network policy."
-    for policy, entry in policies:
+    for policy, _, entry in policies:
         if entry.get("AllowFromPublic") is not False:
             yield f"collection {name}: network policy {policy} allows access from the public internet."
+
+
+@check("opensearch-serverless-not-public", COLLECTION_ACCESS)
+def collection_data_access_not_public(reader, target):
+    """No data access rule set that covers the collection names a wildcard principal.
+
+    Deliberately simple: any principal containing `*` (`*` itself, `arn:aws:iam::*:role/x`, `.../role/*`) is
+    flagged, even one confined to this account; list the roles and users that need access instead.
+    """
+    name = target.spec["name"]
+    _collection(reader, target)
+    for policy, position, entry in _collection_policies(reader, name, "data"):
+        principals = entry.get("Principal", [])
+        wildcards = [p for p in ([principals] if isinstance(principals, str) else principals) if "*" in p]
+        if wildcards:
+            yield (f"collection {name}: data access policy {policy}, rule set {position}, grants "
+                   f"{', '.join(wildcards)} (a wildcard principal) access; name the IAM roles that need it instead.")
