@@ -40,7 +40,6 @@ class VerifyOptions:
     endpoint_url: Optional[str] = None
 
 
-@dataclass
 @dataclass(frozen=True)
 class Outcome:
     status: str
