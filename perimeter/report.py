@@ -34,6 +34,7 @@ class Control:
     resource_type_prefixes: tuple[str, ...] = ()
     scope: str = "resource"
     config_schema: dict = field(default_factory=dict)
+    waivable: bool = True
 
     @property
     def frameworks(self) -> list[str]:

@@ -7,7 +7,7 @@ and SOC 2 mapping and its resource scope in tags, which are read back here.
 from __future__ import annotations
 
 from google.protobuf import json_format
-from perimeter_policies.rule import PCI_TAG, RESOURCE_PREFIX_TAG, RESOURCE_TAG, SOC2_TAG
+from perimeter_policies.rule import NOT_WAIVABLE_TAG, PCI_TAG, RESOURCE_PREFIX_TAG, RESOURCE_TAG, SOC2_TAG
 from pulumi.runtime.proto import analyzer_pb2
 
 from ..report import Control
@@ -35,5 +35,6 @@ def controls_from_info(info: analyzer_pb2.AnalyzerInfo, levels: dict[str, str]) 
             resource_type_prefixes=_tagged(tags, RESOURCE_PREFIX_TAG),
             scope="stack" if policy.policy_type == analyzer_pb2.PolicyType.POLICY_TYPE_STACK else "resource",
             config_schema=json_format.MessageToDict(policy.configSchema),
+            waivable=NOT_WAIVABLE_TAG not in tags,
         ))
     return controls

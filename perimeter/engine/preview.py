@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Callable, Optional
 
 from perimeter_policies.evaluation import parse_not_applicable_reason
+from perimeter_policies.waivers import ACTIVE, parse_waivers
 from pulumi.runtime.proto import analyzer_pb2
 
 from ..harness.project import load_project
@@ -129,6 +130,20 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     return unique
 
 
+def waiver_diagnostics(document: dict, controls: dict[str, Control]) -> list[dict]:
+    """Waivers in the policy config that cannot apply, said up front (the pack only says so on a finding)."""
+    diagnostics = []
+    for policy, value in document.items():
+        if policy not in controls or not isinstance(value, dict) or "waivers" not in value:
+            continue
+        for waiver in parse_waivers(policy, value["waivers"], waivable=controls[policy].waivable):
+            if waiver.status != ACTIVE:
+                diagnostics.append({"policy": policy, "urn": waiver.resource, "phase": "config",
+                                    "enforcementLevel": "advisory",
+                                    "message": f"{waiver.describe()} does not apply: {waiver.problem}"})
+    return diagnostics
+
+
 def run_preview(options: PreviewOptions, progress: Optional[Progress] = None) -> Report:
     project = load_project(options.cwd, options.stack)
     document = load_policy_config(options.policy_config)
@@ -159,6 +174,7 @@ def run_preview(options: PreviewOptions, progress: Optional[Progress] = None) ->
         resources=[Resource(r["urn"], r["type"], r["name"], r.get("parent")) for r in first_capture.resources
                    if r["type"] != STACK_TYPE],
         outputs=results[-1][1].outputs,
+        diagnostics=waiver_diagnostics(document, controls),
     )
     for result, capture in results:
         report.findings.extend(result.findings)

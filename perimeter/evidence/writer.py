@@ -12,7 +12,6 @@ import os
 from typing import Any, Optional
 
 from perimeter_policies.frameworks import PCI_DSS, PCI_DSS_NAME, PCI_DSS_VERSION, SOC2, SOC2_NAME
-from perimeter_policies.pack import load_rules
 from perimeter_policies.waivers import parse_waivers
 
 from ..report import COMPLIANT, NON_COMPLIANT, STATUSES, WAIVED, Report
@@ -125,7 +124,7 @@ def model_card(inventory: dict[str, Any]) -> str:
 
 
 def waivers_register(policy_config: dict[str, Any], report: Report, today: dt.date) -> str:
-    waivable = {r.name: r.waivable for r in load_rules()}
+    waivable = {c.name: c.waivable for c in report.controls}
     lines = ["# Waivers register", "",
              "Every waiver in the policy config, whether it applies or not. Waivers live in the security team's "
              "policy config, never in a program.", "",

@@ -26,6 +26,7 @@ PCI_TAG = "pci-dss:"
 SOC2_TAG = "soc2:"
 RESOURCE_TAG = "resource:"
 RESOURCE_PREFIX_TAG = "resource-prefix:"
+NOT_WAIVABLE_TAG = "not-waivable"
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ class Rule:
             + [SOC2_TAG + c for c in self.soc2]
             + [RESOURCE_TAG + t for t in self.resource_types]
             + [RESOURCE_PREFIX_TAG + p for p in self.resource_type_prefixes]
+            + ([] if self.waivable else [NOT_WAIVABLE_TAG])
         )
 
     def applies_to(self, resource_type: str) -> bool:

@@ -140,3 +140,25 @@ def test_policy_config_enforcement_level_downgrades_to_advisory(tmp_path, failin
     path.write_text(json.dumps({"all": "advisory"}))
     code, report = preview_json("--cwd", failing_project, "--stack", "test", "--policy-config", str(path))
     assert code == 0 and report["summary"]["mandatory"] == 0 and report["summary"]["advisory"] == 2
+
+
+def test_waivers_that_cannot_apply_are_diagnosed_up_front(tmp_path, failing_project):
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps({
+        "s3-bucket-encryption-configured": {"waivers": [
+            {"resource": "*::naked", "reason": "Legacy export bucket, decommissioned in Q1",
+             "approver": "ciso@example.com", "expires": "2020-01-31"},
+            {"resource": "*::other", "reason": "too short", "approver": "ciso@example.com", "expires": "2099-01-01"}]},
+        "approved-regions": {"waivers": [{"resource": "*", "reason": "Temporary us-east-1 certificate provider",
+                                          "approver": "ciso@example.com", "expires": "2099-01-01"}]},
+    }))
+    code, report = preview_json("--cwd", failing_project, "--stack", "test", "--policy-config", str(path))
+    assert code == 1  # diagnostics never change the verdict
+    messages = sorted(d["message"] for d in report["diagnostics"])
+    assert messages == [
+        "waiver #1 for approved-regions on * does not apply: policy approved-regions is critical and cannot be waived",
+        "waiver #1 for s3-bucket-encryption-configured on *::naked does not apply: expired on 2020-01-31",
+        "waiver #2 for s3-bucket-encryption-configured on *::other does not apply: `reason` must be at least 20 characters",
+    ]
+    expired = [v for v in report["violations"] if v["policy"] == "s3-bucket-encryption-configured"]
+    assert expired and all("not applied: expired on 2020-01-31" in v["message"] for v in expired)
