@@ -39,6 +39,13 @@ SCENARIOS = {
     "s15_public_database_lambda_and_collection.py": (EU, {
         ("database-not-publicly-accessible", "db", "preview"), ("lambda-not-public", "fn-url", "preview"),
         ("opensearch-serverless-not-public", "vectors-net", "preview")}),
+    "s16_bucket_acl_public_and_object_writer.py": (EU, {("s3-no-public-acl", "exports-acl", "preview"),
+                                                         ("s3-no-public-acl", "legacy-writer", "preview")}),
+    "s17_public_key_policy_sqs_managed_sse_account_block_off.py": (EU, {
+        ("resource-policy-not-public", "shared", "preview"), ("cmk-encryption-at-rest", "jobs", "preview"),
+        ("s3-public-access-blocked", "account", "preview")}),
+    "s18_cross_region_guardrail_and_inference_profile.py": (EU, {("approved-regions", "assistant", "preview"),
+                                                                  ("approved-regions", "app-profile", "preview")}),
     "c50_tls_only_policy_and_service_principal.py": (EU, set()),
     "c51_compliant_guardrail_pinned_by_version.py": (EU, set()),
 }
