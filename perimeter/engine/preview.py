@@ -75,7 +75,8 @@ class _PhaseResult:
                 if analyzed_urn:
                     self._mark(d.policyName, analyzed_urn, UNKNOWN_AT_PREVIEW, d.message)
                 continue
-            urn = d.urn or analyzed_urn
+            # Like the engine: a per-resource diagnostic belongs to the analyzed resource, whatever URN it names.
+            urn = analyzed_urn or d.urn
             self.findings.append(Finding(d.policyName, LEVEL_NAMES.get(d.enforcementLevel, "advisory"),
                                          SEVERITY_NAMES.get(d.severity, ""), urn, d.message, self.phase,
                                          self._frameworks(d.policyName)))
@@ -159,11 +160,11 @@ def run_preview(options: PreviewOptions, progress: Optional[Progress] = None) ->
             capture = captures[phase]
             result = _PhaseResult(phase, controls)
             pack.configure_stack(dry_run=phase == "preview", config=project.config)
-            analyzable = [r for r in capture.resources if r["type"] != STACK_TYPE]
-            for done, resource in enumerate(analyzable, 1):
+            # The engine analyzes every registration: the stack, providers and components included.
+            for done, resource in enumerate(capture.resources, 1):
                 result.take(pack.analyze(resource), resource["urn"])
                 if progress:
-                    progress(phase, done, len(analyzable))
+                    progress(phase, done, len(capture.resources))
             result.take(pack.analyze_stack(capture.resources), "")
             results.append((result, capture))
 
