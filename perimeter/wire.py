@@ -2,7 +2,7 @@
 
 A captured resource is a plain dict, as `harness.program` writes it:
   {"type", "name", "urn", "custom", "parent", "provider": {"type","name","urn","inputs"} | None,
-   "inputs", "dependencies", "propertyDependencies": {prop: [urn]}, "options": {...}}
+   "inputs", "outputs", "dependencies", "propertyDependencies": {prop: [urn]}, "options": {...}}
 Unknown inputs already hold the engine's sentinel strings, so they travel as-is.
 """
 
@@ -54,11 +54,12 @@ def analyze_request(resource: Mapping[str, Any]) -> analyzer_pb2.AnalyzeRequest:
 
 
 def stack_resource(resource: Mapping[str, Any]) -> analyzer_pb2.AnalyzerResource:
+    """For AnalyzeStack the engine sends each resource's outputs (its state), not its inputs."""
     return analyzer_pb2.AnalyzerResource(
         type=resource["type"],
         name=resource["name"],
         urn=resource["urn"],
-        properties=struct(resource["inputs"]),
+        properties=struct(resource.get("outputs", resource["inputs"])),
         options=_options(resource),
         parent=resource.get("parent") or "",
         dependencies=list(resource.get("dependencies", [])),

@@ -18,3 +18,17 @@ def test_every_urn_is_captured_exactly_once_in_both_phases():
             providers = [r for r in capture.resources if r["type"] == "pulumi:providers:aws"]
             assert [p["name"] for p in providers] == ["default_7_51_1"]
             assert providers[0]["inputs"] == {"region": "eu-west-1"}
+
+
+def test_stack_analysis_sees_outputs_unknown_at_preview_and_synthesized_at_update():
+    captures = run_phases(load_project(ROOT, "dev"), ("preview", "update"), timeout=300)
+    guardrails = {phase: next(r for r in c.resources if r["type"] == "aws:bedrock/guardrail:Guardrail")
+                  for phase, c in captures.items()}
+    from pulumi.runtime import rpc
+
+    preview, update = guardrails["preview"], guardrails["update"]
+    assert preview["outputs"]["guardrailArn"] == rpc.UNKNOWN and preview["outputs"]["version"] == rpc.UNKNOWN
+    assert preview["outputs"]["name"] == preview["inputs"]["name"]  # inputs are known outputs
+    assert update["outputs"]["guardrailArn"].startswith("arn:aws:bedrock:eu-west-1:123456789012:guardrail/")
+    assert update["outputs"]["version"] == "DRAFT"
+    assert "guardrailArn" not in update["inputs"]

@@ -16,7 +16,7 @@ import threading
 from typing import Any, Optional
 
 from google.protobuf import json_format
-from pulumi.runtime import mocks
+from pulumi.runtime import mocks, rpc
 from pulumi.runtime._callbacks import _CallbackServicer
 from pulumi.runtime.proto import resource_pb2
 
@@ -107,11 +107,11 @@ class CapturingMonitor(mocks.MockMonitor):
     def RegisterResource(self, request):
         if request.type == STACK_TYPE:
             self.stack_urn = self.make_urn(request.parent, request.type, request.name)
-            self._record(request, self.stack_urn)
+            self._record(request, self.stack_urn, {})
             return super().RegisterResource(request)
         self._apply_transforms(request)
         response = super().RegisterResource(request)
-        self._record(request, response.urn)
+        self._record(request, response.urn, self._outputs(request, response))
         if request.type == AWS_PROVIDER_TYPE:
             region = _struct_dict(request.object).get("region")
             if isinstance(region, str):
@@ -139,12 +139,21 @@ class CapturingMonitor(mocks.MockMonitor):
                 urn = self.make_urn("", AWS_PROVIDER_TYPE, name)
                 self.default_provider = {"type": AWS_PROVIDER_TYPE, "name": name, "urn": urn, "custom": True,
                                          "parent": None, "provider": None, "inputs": dict(self.default_provider_inputs),
+                                     "outputs": dict(self.default_provider_inputs),
                                          "dependencies": [], "propertyDependencies": {}, "options": {}}
                 self.captured.append(self.default_provider)
                 self.by_urn[urn] = self.default_provider
         return {key: self.default_provider[key] for key in ("type", "name", "urn", "inputs")}
 
-    def _record(self, request, urn: str) -> None:
+    def _outputs(self, request, response) -> dict[str, Any]:
+        """The resource's state as the engine holds it: in preview, computed outputs are unknown."""
+        outputs = _struct_dict(response.object)
+        if self.aws_mocks.preview and request.custom and request.type.startswith("aws:"):
+            for name in cloud.computed_output_names(request.type):
+                outputs.setdefault(name, rpc.UNKNOWN)
+        return outputs
+
+    def _record(self, request, urn: str, outputs: dict[str, Any]) -> None:
         record = {
             "type": request.type,
             "name": request.name,
@@ -153,6 +162,7 @@ class CapturingMonitor(mocks.MockMonitor):
             "parent": request.parent or None,
             "provider": self._provider_record(request),
             "inputs": _struct_dict(request.object),
+            "outputs": outputs,
             "dependencies": list(request.dependencies),
             "propertyDependencies": {k: list(v.urns) for k, v in request.propertyDependencies.items()},
             "options": {
