@@ -7,7 +7,7 @@ everywhere, so preview findings and live findings line up in one trail.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Optional
 
 # Exit codes, documented in the README.
@@ -139,6 +139,3 @@ class Report:
         }
         data.update(self.extra)
         return data
-
-    def evaluation_dicts(self) -> list[dict[str, Any]]:
-        return [asdict(e) for e in self.evaluations]

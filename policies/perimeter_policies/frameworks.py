@@ -7,7 +7,6 @@ all read the same words. Titles are short paraphrases, not the standards' text.
 PCI_DSS_NAME = "PCI DSS"
 PCI_DSS_VERSION = "4.0.1"
 SOC2_NAME = "SOC 2"
-SOC2_VERSION = "2017 TSC (2022 points of focus)"
 
 PCI_DSS = {
     "1.2.5": "Only allowed ports, protocols and services are in use",

@@ -120,11 +120,6 @@ class StackView:
         """Resources in this stack whose outputs feed `resource`'s input `prop`."""
         return [r for urn in resource.property_dependencies.get(prop, ()) if (r := self.by_urn(urn))]
 
-    def depends_on(self, resource: ResourceView, target: ResourceView) -> bool:
-        if target.urn in resource.dependencies:
-            return True
-        return any(target.urn in urns for urns in resource.property_dependencies.values())
-
 
 @dataclass(frozen=True)
 class Violation:
