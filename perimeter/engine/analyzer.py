@@ -114,14 +114,13 @@ class PolicyPackProcess:
         return self._call("GetAnalyzerInfo", empty_pb2.Empty())
 
     def version(self, info: analyzer_pb2.AnalyzerInfo) -> str:
-        """Like the engine: PulumiPolicy.yaml's version wins (Python packs always answer 0.0.1)."""
-        with open(os.path.join(self.pack_dir, "PulumiPolicy.yaml"), encoding="utf-8") as handle:
-            manifest = yaml.safe_load(handle) or {}
-        return str(manifest.get("version") or info.version)
+        return pack_version(self.pack_dir, info.version)
 
-    def configure(self, info: analyzer_pb2.AnalyzerInfo, policy_config: Mapping[str, Any]) -> None:
+    def configure(self, info: analyzer_pb2.AnalyzerInfo, policy_config: Mapping[str, Any]) -> dict[str, str]:
+        """Validate `policy_config` as the engine does, send it, and return each policy's effective level."""
         properties, levels = resolve_policy_config(info, policy_config)
         self._call("Configure", wire.configure_request(properties, {n: LEVELS[l] for n, l in levels.items()}))
+        return levels
 
     def configure_stack(self, *, dry_run: bool, config: Mapping[str, str]) -> None:
         self._call("ConfigureStack", analyzer_pb2.AnalyzerStackConfigureRequest(
@@ -132,6 +131,13 @@ class PolicyPackProcess:
 
     def analyze_stack(self, resources) -> analyzer_pb2.AnalyzeResponse:
         return self._call("AnalyzeStack", wire.analyze_stack_request(resources))
+
+
+def pack_version(pack_dir: str, reported: str = "") -> str:
+    """Like the engine: PulumiPolicy.yaml's version wins (Python packs always report 0.0.1)."""
+    with open(os.path.join(pack_dir, "PulumiPolicy.yaml"), encoding="utf-8") as handle:
+        manifest = yaml.safe_load(handle) or {}
+    return str(manifest.get("version") or reported)
 
 
 def _schema(policy: analyzer_pb2.PolicyInfo) -> dict[str, Any]:

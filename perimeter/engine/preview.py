@@ -27,7 +27,7 @@ from ..report import (
     Report,
     Resource,
 )
-from .analyzer import LEVEL_NAMES, SEVERITY_NAMES, PolicyPackProcess, load_policy_config, resolve_policy_config
+from .analyzer import LEVEL_NAMES, SEVERITY_NAMES, PolicyPackProcess, load_policy_config
 from .controls import controls_from_info
 
 CANT_RUN = "can't run policy"
@@ -151,8 +151,7 @@ def run_preview(options: PreviewOptions, progress: Optional[Progress] = None) ->
     with PolicyPackProcess(options.policy_pack, project=project.name, stack=project.stack) as pack:
         info = pack.info()
         pack_version = pack.version(info)
-        properties, levels = resolve_policy_config(info, document)  # fail fast, before the program runs
-        pack.configure(info, document)
+        levels = pack.configure(info, document)  # fails fast on bad policy config, before the program runs
         controls = {c.name: c for c in controls_from_info(info, levels)}
         captures = run_phases(project, options.phases, options.timeout)
         results = []

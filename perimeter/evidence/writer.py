@@ -50,9 +50,8 @@ def _csv(rows: list[dict[str, Any]]) -> str:
     return buffer.getvalue()
 
 
-def _component_of(report: Report, urn: str) -> Optional[str]:
+def _component_of(by_urn: dict, urn: str) -> Optional[str]:
     """The nearest enclosing component's type: the reference-architecture building block."""
-    by_urn = {r.urn: r for r in report.resources}
     parent = by_urn.get(urn).parent if urn in by_urn else None
     while parent and parent in by_urn:
         resource = by_urn[parent]
@@ -65,11 +64,12 @@ def _component_of(report: Report, urn: str) -> Optional[str]:
 def _matrix_section(report: Report, title: str, catalogue: dict[str, str], ids_of, latest: list) -> list[str]:
     lines = [f"## {title}", "", "| requirement | policies | components | resources satisfying | open findings |",
              "|---|---|---|---|---|"]
+    by_urn = {r.urn: r for r in report.resources}
     for requirement in sorted({r for c in report.controls for r in ids_of(c)}, key=_natural):
         policies = sorted(c.name for c in report.controls if requirement in ids_of(c))
         rows = [e for e in latest if e.policy in policies]
         satisfied = sorted({e.urn.split("::")[-1] for e in rows if e.status == COMPLIANT})
-        components = sorted({c for e in rows if e.status == COMPLIANT and (c := _component_of(report, e.urn))})
+        components = sorted({c for e in rows if e.status == COMPLIANT and (c := _component_of(by_urn, e.urn))})
         open_findings = [f"`{e.policy}` on `{e.urn.split('::')[-1]}`" for e in rows if e.status == NON_COMPLIANT]
         waived = [f"`{e.policy}` on `{e.urn.split('::')[-1]}` (waived)" for e in rows if e.status == WAIVED]
         lines.append(f"| **{requirement}** {catalogue.get(requirement, '')} | {', '.join(f'`{p}`' for p in policies)} | "

@@ -15,9 +15,9 @@ from datetime import datetime, timezone
 from typing import Optional
 
 import perimeter_policies
-import yaml
 from perimeter_policies.pack import PACK_NAME
 
+from ..engine.analyzer import pack_version
 from ..errors import HarnessError
 from ..report import COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE, Evaluation, Finding, Report, Resource
 from . import outputs as contract
@@ -67,12 +67,6 @@ def _finding(control_id: str, target: contract.Target, outcome: Outcome) -> Find
     return Finding(control_id, "advisory", meta.severity, target.urn, outcome.message, PHASE, tuple(meta.frameworks))
 
 
-def _pack_version() -> str:
-    manifest = os.path.join(os.path.dirname(os.path.dirname(perimeter_policies.__file__)), "PulumiPolicy.yaml")
-    with open(manifest, encoding="utf-8") as handle:
-        return str((yaml.safe_load(handle) or {}).get("version", ""))
-
-
 def _account_id(reader: Reader, connection: Connection) -> str:
     try:
         return reader.call("sts", "GetCallerIdentity")["Account"]
@@ -106,7 +100,7 @@ def run_verify(options: VerifyOptions) -> Report:
                 findings.append(_finding(check.control, target, outcome))
 
     return Report(
-        command="verify", project=PROJECT, stack=options.stack, pack_name=PACK_NAME, pack_version=_pack_version(),
+        command="verify", project=PROJECT, stack=options.stack, pack_name=PACK_NAME, pack_version=pack_version(os.path.dirname(os.path.dirname(perimeter_policies.__file__))),
         controls=[control(name) for name in sorted({c.control for c in checks})],
         resources=[Resource(t.urn, t.type, t.name) for t in targets],
         findings=findings, evaluations=evaluations,
