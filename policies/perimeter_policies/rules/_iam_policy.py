@@ -1,8 +1,8 @@
 """What an IAM policy document grants, statement by statement.
 
-Shared by `resource-policy-not-public` (resource policies) and
-`bedrock-endpoint-private` (VPC endpoint policies), so both read a policy the
-same way.
+Shared by `resource-policy-not-public` (resource policies),
+`bedrock-endpoint-private` (VPC endpoint policies) and the `iam-*` rules
+(identity and trust policies), so all of them read a policy the same way.
 
 A statement is *public* when it allows everybody: Effect Allow, a principal of
 `"*"` (as `"*"`, `{"AWS": "*"}` or a list holding `"*"`) or a NotPrincipal
@@ -26,6 +26,7 @@ from typing import Any, Callable, Optional, Union
 from ..model import UNKNOWN, ResourceView, Unknown, Violation, as_list, is_unknown
 from ._documents import MalformedDocument, load_document
 from ._findings import describe, unknown_at_preview
+from ._paths import EACH, expand
 
 Tristate = Union[bool, Unknown]
 
@@ -203,8 +204,14 @@ def policy_document_outcomes(resource: ResourceView, prop: str, predicate: Calla
     whose verdict hangs on an unknown; malformed JSON is a violation; an absent
     document is a violation only when `absent` says why it matters.
     """
+    yield from document_outcomes(resource, prop, resource.get(prop), predicate, finding, absent)
+
+
+def document_outcomes(resource: ResourceView, prop: str, value: Any, predicate: Callable[[Mapping], Tristate],
+                      finding: str, absent: Optional[str] = None):
+    """`policy_document_outcomes` for a document `value` found at `prop` (a spelled-out path)."""
     try:
-        document = load_document(resource.get(prop))
+        document = load_document(value)
         if document is None:
             if absent:
                 yield Violation(f"{describe(resource)} {absent}")
@@ -220,3 +227,86 @@ def policy_document_outcomes(resource: ResourceView, prop: str, predicate: Calla
         yield Violation(f"{describe(resource)}: {prop} {', '.join(findings.matching)} allow(s) {finding}.")
     for label in findings.undecided:
         yield unknown_at_preview(resource, f"{prop} {label}")
+
+
+# Identity policies and trust policies: what IAM principals may do, for the IAM rules.
+
+# Where each IAM type keeps its identity policy document(s) (wire names).
+IDENTITY_POLICY_PATHS = {
+    "aws:iam/policy:Policy": ("policy",),
+    "aws:iam/rolePolicy:RolePolicy": ("policy",),
+    "aws:iam/userPolicy:UserPolicy": ("policy",),
+    "aws:iam/groupPolicy:GroupPolicy": ("policy",),
+    "aws:iam/role:Role": ("inlinePolicies", EACH, "policy"),
+}
+ROLE = "aws:iam/role:Role"
+TRUST_POLICY = "assumeRolePolicy"
+
+
+def identity_policy_outcomes(resource: ResourceView, predicate: Callable[[Mapping], Tristate], finding: str):
+    """`document_outcomes` for each identity policy document `resource` declares (a role may have none)."""
+    for path, value in expand(resource.props, IDENTITY_POLICY_PATHS[resource.type]):
+        yield from document_outcomes(resource, path, value, predicate, finding)
+
+
+def action_pattern_matches(pattern: str, action: str) -> bool:
+    """IAM action matching: case-insensitive, `*` any run of characters, `?` one character."""
+    regex = re.escape(pattern.strip()).replace(r"\*", ".*").replace(r"\?", ".")
+    return re.fullmatch(regex, action, re.IGNORECASE) is not None
+
+
+def allows_action(statement: Mapping, action: str) -> Tristate:
+    """Whether the statement's Action (or NotAction, "everything except") covers `action`."""
+    negated = "NotAction" in statement
+    values = as_list(statement.get("NotAction" if negated else "Action"))
+    if is_unknown(values):
+        return UNKNOWN
+    listed = _any(*(UNKNOWN if is_unknown(v) else (isinstance(v, str) and action_pattern_matches(v, action))
+                    for v in values))
+    return _negate(listed) if negated else listed
+
+
+def allows(statement: Mapping) -> Tristate:
+    """Effect is Allow."""
+    return _allows(statement)
+
+
+def positive_conditions(condition: Any):
+    """(lower-cased key, values) for each key under a positive operator (StringEquals, StringLike, ArnLike, ...).
+
+    A block unknown at preview yields (None, UNKNOWN). Negated and `...IfExists`
+    operators pass when the key is absent, so they pin nothing and are skipped.
+    """
+    if condition is None:
+        return
+    if is_unknown(condition):
+        yield None, UNKNOWN
+        return
+    if not isinstance(condition, Mapping):
+        raise MalformedDocument("has a Condition that is not an object")
+    for operator, block in condition.items():
+        name = operator.lower()
+        if name.startswith(ANY_VALUE_PREFIX):
+            name = name[len(ANY_VALUE_PREFIX):]
+        if name not in RESTRICTING_OPERATORS:
+            continue
+        if is_unknown(block):
+            yield None, UNKNOWN
+        elif isinstance(block, Mapping):
+            for key, values in block.items():
+                yield key.lower(), values
+
+
+def pins(condition: Any, key_matches: Callable[[str], bool]) -> Tristate:
+    """Whether a positive operator pins a key `key_matches` accepts to concrete (non-wildcard) values."""
+    return _any(*(UNKNOWN if key is None else _concrete(values)
+                  for key, values in positive_conditions(condition) if key is None or key_matches(key)))
+
+
+def mentions(statement: Mapping, field: str, negated_field: str, matches: Callable[[str], Any]) -> Tristate:
+    """Whether `field` holds a value `matches` accepts; using `negated_field` ("all except ...") counts as broad."""
+    return _wildcard(statement, field, negated_field, matches)
+
+
+# Three-valued combinators for rules that build their own statement predicates.
+all_of, any_of, negate = _all, _any, _negate
