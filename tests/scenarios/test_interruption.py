@@ -1,9 +1,18 @@
-"""Nothing hangs and nothing is left running: timeouts and Ctrl-C stop the program and the pack."""
+"""Nothing hangs and nothing is left running: timeouts and Ctrl-C stop the program and the pack.
 
+The CLI is started with SIGINT at its default disposition whatever this test
+process inherited: CI runners and background jobs often start with SIGINT
+ignored, and an ignored disposition survives exec, so the CLI would never see
+the Ctrl-C under test. The Ctrl-C test runs under both inherited dispositions.
+"""
+
+import contextlib
 import os
 import signal
 import subprocess
 import time
+
+import pytest
 
 from .cli import PERIMETER, make_project
 
@@ -31,9 +40,24 @@ def _alive(pid):
         return False
 
 
+def _default_sigint():
+    """In the child before exec: a user's terminal delivers Ctrl-C to a default disposition."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@contextlib.contextmanager
+def _inherited_sigint(disposition):
+    previous = signal.signal(signal.SIGINT, disposition)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _run_until_children_settle(*args):
     """Start the CLI and wait until the pack and both program phases are running under it."""
-    cli = subprocess.Popen([PERIMETER, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    cli = subprocess.Popen([PERIMETER, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           preexec_fn=_default_sigint)
     deadline = time.monotonic() + 30
     children = {}
     while time.monotonic() < deadline:
@@ -54,8 +78,10 @@ def test_program_timeout_is_exit_2_and_stops_everything(tmp_path):
     assert len(children) == 3 and not [pid for pid in children if _alive(pid)]
 
 
-def test_ctrl_c_is_exit_2_and_stops_the_pack_and_program(tmp_path):
-    cli, children = _run_until_children_settle("preview", "--cwd", _slow_project(tmp_path), "--stack", "test")
+@pytest.mark.parametrize("inherited", [signal.SIG_IGN, signal.default_int_handler], ids=["sigint-ignored", "sigint-default"])
+def test_ctrl_c_is_exit_2_and_stops_the_pack_and_program(tmp_path, inherited):
+    with _inherited_sigint(inherited):
+        cli, children = _run_until_children_settle("preview", "--cwd", _slow_project(tmp_path), "--stack", "test")
     assert len(children) == 3, children
     cli.send_signal(signal.SIGINT)
     _, stderr = cli.communicate(timeout=30)
