@@ -27,6 +27,8 @@ PCI_DSS = {
     "4.2.1": "Strong cryptography protects PAN during transmission over open, public networks",
     "6.4.2": "Public-facing applications are protected against attacks",
     "6.5.1": "Changes to system components follow change-control procedures",
+    "6.5.2": "After a significant change, applicable requirements are confirmed in place",
+    "6.5.5": "Live PANs are not used in pre-production environments",
     "7.2.1": "An access-control model defines access by job function and least privilege",
     "7.2.2": "Access is assigned by job classification and least privilege",
     "7.2.5": "Application and system accounts are assigned the least privileges they need",
@@ -50,13 +52,17 @@ PCI_DSS = {
     "12.3.1": "Each flexibly implemented requirement has a targeted risk analysis",
     "12.5.2": "PCI DSS scope is documented and confirmed at least every 12 months",
     "12.8.1": "A list of third-party service providers is maintained",
+    "12.8.4": "Service providers' PCI DSS compliance status is monitored at least every 12 months",
+    "12.8.5": "Which requirements each service provider manages is documented",
     "12.10.1": "An incident response plan exists and is ready to be activated",
     "A3.2.5.1": "Data-discovery methodology confirms PAN is not outside the defined CDE",
 }
 
 SOC2 = {
     "CC2.1": "The entity obtains or generates relevant, quality information to support internal control",
+    "CC1.3": "Management establishes structures, reporting lines, authorities and responsibilities",
     "CC3.2": "The entity identifies and analyzes risks to the achievement of its objectives",
+    "CC3.4": "The entity identifies and assesses changes that could significantly impact internal control",
     "CC5.2": "The entity selects and develops general control activities over technology",
     "CC6.1": "Logical access security software, infrastructure and architectures, including encryption",
     "CC6.2": "Registration and authorization of users before access is granted",
