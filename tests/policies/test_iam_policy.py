@@ -11,7 +11,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from perimeter_policies.rules._documents import MalformedDocument, load_document
 from perimeter_policies.rules._iam_policy import (
-    RESTRICTING_CONDITION_KEYS,
     StatementFindings,
     find_statements,
     grants_everything,
@@ -29,11 +28,24 @@ SPECIFIC_FORMS = [{"AWS": ARN}, {"AWS": [ARN, f"arn:aws:iam::{ACCOUNT}:root"]}, 
 RESTRICTING_OPERATORS = ["StringEquals", "StringLike", "ArnEquals", "ArnLike", "StringEqualsIgnoreCase",
                          "ForAnyValue:StringLike"]
 NON_RESTRICTING_OPERATORS = ["StringNotEquals", "StringEqualsIfExists", "ForAllValues:StringEquals", "Null", "Bool"]
-CONCRETE_VALUES = [ACCOUNT, "o-a1b2c3d4e5", "vpce-0123456789abcdef0", f"arn:aws:sns:eu-west-1:{ACCOUNT}:alerts",
-                   "10.0.0.0/8"]
-MATCH_ALL_VALUES = ["*", "?*", "0.0.0.0/0", "::/0"]
-
-
+# The test's own view of which values pin the caller, per kind of condition key.
+PINNING_VALUES = {
+    "aws:SourceAccount": [ACCOUNT], "aws:PrincipalAccount": [ACCOUNT], "kms:CallerAccount": [ACCOUNT],
+    "aws:SourceOwner": [ACCOUNT], "aws:PrincipalOrgID": ["o-a1b2c3d4e5"],
+    "aws:PrincipalOrgPaths": ["o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*"],
+    "aws:SourceVpce": ["vpce-0123456789abcdef0"], "aws:SourceVpc": ["vpc-0123456789abcdef0"],
+    "aws:SourceArn": [f"arn:aws:sns:eu-west-1:{ACCOUNT}:alerts"], "aws:PrincipalArn": [f"arn:aws:iam::{ACCOUNT}:role/app"],
+    "aws:userid": ["AROAEXAMPLEID:session"], "aws:username": ["alice"],
+    "aws:SourceIp": ["10.0.0.0/8", "192.168.0.0/16", "203.0.113.0/24", "fd00::/8"],
+}
+# Values that look like a pin but match callers nobody chose.
+NON_PINNING_VALUES = {
+    "aws:SourceAccount": ["*", "1111*", "?*"], "aws:PrincipalOrgID": ["o-*"], "aws:PrincipalOrgPaths": ["o-*/r-ab12/*"],
+    "aws:SourceArn": ["arn:aws:iam::*:role/app", f"arn:aws:s3:::{ACCOUNT}-*"], "aws:PrincipalArn": ["*"],
+    "aws:SourceVpce": ["vpce-*"], "aws:SourceIp": ["0.0.0.0/0", "::/0", "0.0.0.0/1", "11.0.0.0/8"],
+}
+PINNING_KEYS = sorted(PINNING_VALUES)
+MATCH_ALL_VALUES = ["*", "?*"]
 def one_or_list(value):
     """The same value as a string or a one-element list: IAM treats both alike."""
     return st.sampled_from([value, [value]])
@@ -47,19 +59,25 @@ def random_case(text):
 @st.composite
 def conditions(draw):
     """(Condition or None, whether it restricts the caller)."""
-    kind = draw(st.sampled_from(["none", "restricting", "wildcard-value", "negated-operator", "other-key"]))
-    key = draw(st.sampled_from(sorted(RESTRICTING_CONDITION_KEYS)).flatmap(random_case))
+    kind = draw(st.sampled_from(["none", "restricting", "wildcard-value", "non-pinning-value", "negated-operator",
+                                 "other-key"]))
+    key = draw(st.sampled_from(PINNING_KEYS))
+    cased_key = draw(random_case(key))
     if kind == "none":
         return None, False
     if kind == "restricting":
-        operator = draw(st.sampled_from(RESTRICTING_OPERATORS).flatmap(random_case))
-        values = draw(st.lists(st.sampled_from(CONCRETE_VALUES), min_size=1, max_size=3))
-        return {operator: {key: values if len(values) > 1 else draw(one_or_list(values[0]))}}, True
+        operator = "IpAddress" if key == "aws:SourceIp" else draw(st.sampled_from(RESTRICTING_OPERATORS).flatmap(random_case))
+        values = draw(st.lists(st.sampled_from(PINNING_VALUES[key]), min_size=1, max_size=3))
+        return {operator: {cased_key: values if len(values) > 1 else draw(one_or_list(values[0]))}}, True
     if kind == "wildcard-value":
         operator = draw(st.sampled_from(RESTRICTING_OPERATORS))
-        return {operator: {key: draw(st.sampled_from(MATCH_ALL_VALUES).flatmap(one_or_list))}}, False
+        return {operator: {cased_key: draw(st.sampled_from(MATCH_ALL_VALUES).flatmap(one_or_list))}}, False
+    if kind == "non-pinning-value":
+        key = draw(st.sampled_from(sorted(NON_PINNING_VALUES)))
+        operator = "IpAddress" if key == "aws:SourceIp" else draw(st.sampled_from(RESTRICTING_OPERATORS))
+        return {operator: {key: draw(st.sampled_from(NON_PINNING_VALUES[key]).flatmap(one_or_list))}}, False
     if kind == "negated-operator":
-        return {draw(st.sampled_from(NON_RESTRICTING_OPERATORS)): {key: ACCOUNT}}, False
+        return {draw(st.sampled_from(NON_RESTRICTING_OPERATORS)): {cased_key: PINNING_VALUES[key][0]}}, False
     return {"Bool": {"aws:SecureTransport": draw(st.sampled_from(["true", "false"]))}}, False
 
 

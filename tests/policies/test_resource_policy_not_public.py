@@ -56,6 +56,19 @@ def test_public_statement_blocks_on_every_type(type_):
     pytest.param({"Condition": {"StringNotEquals": {"aws:SourceAccount": "444455556666"}}}, id="negated-operator"),
     pytest.param({"Condition": {"StringEqualsIfExists": {"aws:SourceAccount": "111122223333"}}}, id="if-exists"),
     pytest.param({"Condition": {"IpAddress": {"aws:SourceIp": "0.0.0.0/0"}}}, id="any-source-ip"),
+    pytest.param({"Condition": {"IpAddress": {"aws:SourceIp": ["0.0.0.0/1", "128.0.0.0/1"]}}}, id="two-halves-of-ipv4"),
+    pytest.param({"Condition": {"IpAddress": {"aws:SourceIp": [f"{n}.0.0.0/8" for n in range(1, 224)]}}},
+                 id="every-public-slash-8"),
+    pytest.param({"Condition": {"IpAddress": {"aws:SourceIp": ["10.0.0.0/8", "8.0.0.0/8"]}}}, id="private-plus-a-public-8"),
+    pytest.param({"Condition": {"IpAddress": {"aws:SourceIp": "2000::/3"}}}, id="ipv6-global-unicast"),
+    pytest.param({"Condition": {"StringLike": {"aws:SourceAccount": "1111*"}}}, id="account-pattern"),
+    pytest.param({"Condition": {"StringLike": {"aws:PrincipalOrgID": "o-*"}}}, id="org-pattern"),
+    pytest.param({"Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/admin"}}}, id="arn-any-account"),
+    pytest.param({"Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:cloudtrail:eu-west-1:111122223333:trail/*"}}},
+                 id="arn-with-star"),
+    pytest.param({"Condition": {"StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}}}, id="via-service-only"),
+    pytest.param({"Condition": {"StringEquals": {"aws:SourceVpce": ["vpce-0123456789abcdef0", "*"]}}},
+                 id="one-wildcard-among-endpoints"),
 ])
 def test_each_public_form_blocks(mutation):
     statement = {k: v for k, v in {**PUBLIC_READ, **mutation}.items() if v is not None}
@@ -64,7 +77,10 @@ def test_each_public_form_blocks(mutation):
 
 @pytest.mark.parametrize("condition", [
     {"StringEquals": {"aws:SourceAccount": "111122223333"}},
-    {"ArnLike": {"AWS:SOURCEARN": "arn:aws:cloudtrail:eu-west-1:111122223333:trail/*"}},
+    {"ArnEquals": {"AWS:SOURCEARN": "arn:aws:cloudtrail:eu-west-1:111122223333:trail/audit"}},
+    {"StringEquals": {"aws:SourceVpc": "vpc-0123456789abcdef0"}},
+    {"IpAddress": {"aws:SourceIp": ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fd00::/8"]}},
+    {"IpAddress": {"aws:SourceIp": ["203.0.113.0/24", "198.51.100.0/24"]}},
     {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}},
     {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": ["o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*"]}},
     {"StringEquals": {"aws:SourceVpce": "vpce-0123456789abcdef0"}},
@@ -118,3 +134,9 @@ def test_cannot_be_waived():
               "approver": "ciso@example.com", "expires": "2099-01-01"}
     result = analyze(POLICY, subject(document=policy(PUBLIC_READ)), {"waivers": [waiver]})
     assert not result.waived and "cannot be waived" in result.violations[0][0]
+
+
+def test_caller_condition_from_an_output_counts_as_specific():
+    document = {"Version": "2012-10-17", "Statement": [
+        {**PUBLIC_READ, "Condition": {"StringEquals": {"aws:PrincipalAccount": UNKNOWN}}}]}
+    assert analyze(POLICY, subject(document=document)).clean

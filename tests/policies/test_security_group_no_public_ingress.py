@@ -67,3 +67,10 @@ def test_open_ingress_still_blocks_beside_unknown_unrelated_inputs():
 def test_unknown_cidrs_or_direction_are_deferred(type_, changes):
     result = analyze(POLICY, subject(type_, **changes))
     assert result.clean and len(result.deferred) == 1
+
+
+@pytest.mark.parametrize("ingress", [["0.0.0.0/0"], "tcp/22", [HTTPS_FROM_VPC, 22]])
+def test_ingress_entries_that_are_not_rules_block_and_name_the_entry(ingress):
+    result = analyze(POLICY, subject(SECURITY_GROUP, ingress=ingress))
+    assert len(result.violations) == 1 and not result.cant_run
+    assert "not an ingress rule object" in result.violations[0][0]

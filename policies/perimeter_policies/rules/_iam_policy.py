@@ -30,12 +30,26 @@ from ._paths import EACH, expand
 
 Tristate = Union[bool, Unknown]
 
-# Condition keys that tie the caller to something the account owner controls.
-RESTRICTING_CONDITION_KEYS = frozenset(key.lower() for key in (
-    "aws:SourceAccount", "aws:SourceArn", "aws:SourceOwner", "aws:SourceVpc", "aws:SourceVpce",
-    "aws:PrincipalAccount", "aws:PrincipalArn", "aws:PrincipalOrgID", "aws:PrincipalOrgPaths",
-    "aws:SourceIp", "aws:userid", "aws:username", "kms:CallerAccount", "kms:ViaService",
+# Condition keys that can tie the caller to something specific, by what their values must look like to do so.
+# kms:ViaService is not among them: it names a service any caller may go through, not the caller.
+ACCOUNT_KEYS = frozenset(key.lower() for key in (
+    "aws:SourceAccount", "aws:SourceOwner", "aws:PrincipalAccount", "kms:CallerAccount",
+    "aws:PrincipalOrgID", "aws:SourceOrgID", "aws:userid", "aws:username",
 ))
+ARN_KEYS = frozenset(key.lower() for key in ("aws:SourceArn", "aws:PrincipalArn"))
+NETWORK_KEYS = frozenset(key.lower() for key in ("aws:SourceVpc", "aws:SourceVpce"))
+ORG_PATH_KEYS = frozenset(key.lower() for key in ("aws:PrincipalOrgPaths", "aws:SourceOrgPaths"))
+IP_KEYS = frozenset(key.lower() for key in ("aws:SourceIp", "aws:VpcSourceIp"))
+RESTRICTING_CONDITION_KEYS = ACCOUNT_KEYS | ARN_KEYS | NETWORK_KEYS | ORG_PATH_KEYS | IP_KEYS
+
+# Address space that is not the public internet (RFC 1918, 6598, 3927, loopback; IPv6 ULA, link-local, loopback).
+NON_PUBLIC_NETWORKS = tuple(ipaddress.ip_network(n) for n in (
+    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16", "127.0.0.0/8",
+    "fc00::/7", "fe80::/10", "::1/128",
+))
+# The most public address space a set of aws:SourceIp ranges may cover and still name a specific network
+# (an organisation's egress block); more is "most of the internet", whatever the number of ranges.
+MAX_PUBLIC_ADDRESSES = {4: 2 ** 16, 6: 2 ** 80}  # a /16 of IPv4, a /48 of IPv6
 
 # Operators that narrow the caller when they match a concrete value. Negated
 # operators (StringNotEquals, ...), `...IfExists` and `ForAllValues:` all pass
@@ -108,25 +122,57 @@ def grants_everything(statement: Mapping) -> Tristate:
 
 
 def caller_restricted(condition: Any) -> Tristate:
-    """Whether a positive operator pins a restricting key to a concrete value."""
-    if condition is None:
+    """Whether a positive operator pins a restricting key to values that name a specific caller (`pins_caller`)."""
+    return _any(*(UNKNOWN if key is None else pins_caller(key, values)
+                  for key, values in positive_conditions(condition) if key is None or key in RESTRICTING_CONDITION_KEYS))
+
+
+def pins_caller(key: str, values: Any) -> Tristate:
+    """Whether condition `key` (lower-cased) with `values` pins the caller to something specific.
+
+    Accounts, organisation ids, principal and source ARNs, user ids, VPCs and
+    VPC endpoints pin only without wildcards (`*`, `?`): `arn:aws:iam::*:role/x`
+    or `1111*` matches callers nobody chose. An organisation path pins when its
+    organisation id is literal. Source IP ranges pin when, together, they cover
+    private address space plus at most a /16 (IPv4) or /48 (IPv6) of the public
+    internet: `0.0.0.0/1` + `128.0.0.0/1`, or a list of ranges adding up to the
+    non-private internet, restricts nobody. A value unknown at preview is an
+    output (an account id, an ARN, a VPC id) and counts as specific.
+    """
+    if is_unknown(values):
+        return True
+    values = as_list(values)
+    known = [v for v in values if not is_unknown(v)]
+    if not values or not all(isinstance(v, str) and v.strip() for v in known):
         return False
-    if is_unknown(condition):
-        return UNKNOWN
-    if not isinstance(condition, Mapping):
-        raise MalformedDocument("has a Condition that is not an object")
-    verdicts = []
-    for operator, block in condition.items():
-        name = operator.lower()
-        if name.startswith(ANY_VALUE_PREFIX):
-            name = name[len(ANY_VALUE_PREFIX):]
-        if name not in RESTRICTING_OPERATORS:
-            continue
-        if is_unknown(block):
-            verdicts.append(UNKNOWN)
-        elif isinstance(block, Mapping):
-            verdicts += [_concrete(values) for key, values in block.items() if key.lower() in RESTRICTING_CONDITION_KEYS]
-    return _any(*verdicts)
+    if key in IP_KEYS:
+        return _specific_networks(known)
+    if key in ORG_PATH_KEYS:
+        return all(not _has_wildcard(v.strip().split("/", 1)[0]) for v in known)
+    return not any(_has_wildcard(v) for v in known)
+
+
+def _has_wildcard(value: str) -> bool:
+    return "*" in value or "?" in value
+
+
+def _specific_networks(cidrs: list[str]) -> bool:
+    try:
+        networks = [ipaddress.ip_network(c.strip(), strict=False) for c in cidrs]
+    except ValueError:
+        return False  # not an address range: IAM never matches it, so it pins nothing a reviewer can read
+    return all(_public_addresses([n for n in networks if n.version == version]) <= limit
+               for version, limit in MAX_PUBLIC_ADDRESSES.items())
+
+
+def _public_addresses(networks: list) -> int:
+    """How many public addresses the union of `networks` (one IP version) covers."""
+    total = 0
+    for network in ipaddress.collapse_addresses(networks):
+        private = sum(min(network.num_addresses, block.num_addresses) for block in NON_PUBLIC_NETWORKS
+                      if block.version == network.version and network.overlaps(block))
+        total += network.num_addresses - private
+    return total
 
 
 def _allows(statement: Mapping) -> Tristate:

@@ -54,6 +54,9 @@ def check(guardrail: ResourceView, config):
     entries = guardrail.get(*PII_ENTITIES)
     if is_unknown(entries):
         unknowns.append(SPELLED)
+    elif entries is not None and not isinstance(entries, list):
+        problems.append(f"{SPELLED} is {entries!r}, not a list of entity configurations, so card numbers are not "
+                        "filtered")
     else:
         found = False
         for index, entry in enumerate(entries or []):

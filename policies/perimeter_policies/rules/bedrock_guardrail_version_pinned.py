@@ -14,6 +14,7 @@ own `version` output is always "DRAFT" and fails there).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from ..model import ResourceView, is_unknown
 from ..rule import Rule
@@ -45,6 +46,8 @@ def check(resource: ResourceView, config):
         for path, reference in expand(resource.props, reference_path):
             if is_unknown(reference):
                 unknowns.append(path)
+            elif reference is not None and not isinstance(reference, Mapping):
+                problems.append(f"{path} is {reference!r}, not a guardrail configuration object")
             elif reference is not None:
                 version = reference.get("guardrailVersion")
                 if is_unknown(version):

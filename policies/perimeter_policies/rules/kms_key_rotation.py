@@ -4,6 +4,9 @@ Why: PCI DSS 3.7.4 wants keys changed at the end of their cryptoperiod, and an
 auditor reads a CMK without rotation as a key nobody manages. `aws.kms.Key`
 defaults `enable_key_rotation` to false, so it must be set explicitly. A key
 whose rotation flag is unknown at preview is deferred to `pulumi up`.
+Automatic rotation exists only for symmetric encryption keys, so asymmetric
+and HMAC keys (`customer_master_key_spec` other than SYMMETRIC_DEFAULT) are out
+of scope; a spec unknown at preview defers the key unless rotation is on anyway.
 """
 
 from ..model import Deferred, ResourceView, Violation, is_unknown
@@ -14,10 +17,14 @@ SYMMETRIC = "SYMMETRIC_DEFAULT"
 
 
 def check(key: ResourceView, config):
-    spec = key.get("customerMasterKeySpec") or key.get("keySpec")
-    if spec is not None and not is_unknown(spec) and spec != SYMMETRIC:
-        return  # AWS supports automatic rotation only for symmetric encryption keys.
+    spec = key.get("customerMasterKeySpec")
     rotation = key.get("enableKeyRotation")
+    if is_unknown(spec) and rotation is not True:
+        # Whether the key can rotate at all depends on its spec; rotation already on needs no spec.
+        yield Deferred("customerMasterKeySpec is unknown at preview, so whether the key must rotate is too")
+        return
+    if isinstance(spec, str) and spec and spec != SYMMETRIC:
+        return  # AWS supports automatic rotation only for symmetric encryption keys (absent means symmetric).
     if is_unknown(rotation):
         yield Deferred("enableKeyRotation is unknown at preview")
     elif rotation is not True:
@@ -25,7 +32,7 @@ def check(key: ResourceView, config):
         return
     period = key.get("rotationPeriodInDays")
     maximum = config["maxRotationPeriodDays"]
-    if isinstance(period, (int, float)) and period > maximum:
+    if isinstance(period, (int, float)) and not isinstance(period, bool) and period > maximum:
         yield Violation(f"KMS key '{key.name}' rotates every {int(period)} days; the maximum is {maximum:g}.")
 
 

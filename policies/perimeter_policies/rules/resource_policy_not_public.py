@@ -11,7 +11,14 @@ Not public (and so clean): Deny statements (e.g. the TLS-only `Deny *` on
 `aws:SecureTransport` false), service principals (`{"Service":
 "cloudtrail.amazonaws.com"}`), and `"*"` pinned by a positive condition on a
 restricting key (aws:SourceAccount, aws:SourceArn, aws:PrincipalOrgID,
-aws:SourceVpce, kms:CallerAccount, ...) to a concrete value.
+aws:SourceVpce, kms:CallerAccount, ...) to a specific value.
+
+A condition restricts only when it pins callers to something specific
+(`_iam_policy.pins_caller`): an account, organisation id or principal ARN
+without wildcards, a source VPC or VPC endpoint, or source IP ranges that are
+private (plus at most a /16 of public space). Wildcard patterns
+(`arn:aws:iam::*:role/*`), `kms:ViaService` alone, and IP ranges that add up to
+the public internet (`0.0.0.0/1` + `128.0.0.0/1`) restrict nobody.
 
 A policy built from outputs (`pulumi.Output.json_dumps`) is unknown at preview
 and is checked at `pulumi up`. Text that is not a policy document fails now.

@@ -38,7 +38,7 @@ def _canned_acl(resource: ResourceView):
     acl = resource.get("acl")
     if is_unknown(acl):
         yield unknown_at_preview(resource, "acl")
-    elif acl in PUBLIC_CANNED_ACLS:
+    elif isinstance(acl, str) and acl in PUBLIC_CANNED_ACLS:
         yield Violation(f"{describe(resource)} sets the public canned ACL acl={acl!r}.")
 
 

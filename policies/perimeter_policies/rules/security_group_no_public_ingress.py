@@ -6,10 +6,13 @@ forbid unfiltered inbound traffic from untrusted networks. An ingress rule from
 those ports; in this perimeter traffic arrives through load balancers, VPC
 endpoints and peered CIDRs, never from "anywhere". Covered: inline `ingress`
 blocks of `aws.ec2.SecurityGroup`, `aws.ec2.SecurityGroupRule(type="ingress")`
-and `aws.vpc.SecurityGroupIngressRule`. Egress is out of scope.
+and `aws.vpc.SecurityGroupIngressRule`. Egress is out of scope. An ingress
+entry that is not a rule object (e.g. a string) cannot be read and is a
+violation naming it.
 """
 
 import ipaddress
+from collections.abc import Mapping
 
 from ..model import UNKNOWN, ResourceView, Violation, as_list, is_unknown
 from ..rule import Rule
@@ -43,6 +46,10 @@ def _ingress(resource: ResourceView, label: str, rule, cidr_fields: tuple, proto
              direction_known: bool = True):
     if is_unknown(rule):
         yield unknown_at_preview(resource, label)
+        return
+    if not isinstance(rule, Mapping):
+        yield Violation(f"{describe(resource)} {label} is {rule!r}, not an ingress rule object, so what it admits "
+                        "cannot be read.")
         return
     cidrs = [cidr for field in cidr_fields for cidr in _as_cidr_list(rule.get(field))]
     open_to_all = [c for c in cidrs if not is_unknown(c) and _is_anywhere(c)]
