@@ -36,6 +36,7 @@ PCI_DSS = {
     "8.2.1": "All users are assigned a unique ID before access to system components is allowed",
     "8.2.2": "Group, shared or generic IDs are used only when necessary and are managed",
     "8.3.1": "All user access is authenticated with at least one authentication factor",
+    "8.3.9": "Passwords used as the only factor are changed at least every 90 days",
     "8.6.2": "Passwords of application and system accounts are not hard coded in scripts or configuration",
     "8.6.3": "Passwords of application and system accounts are protected against misuse and changed periodically",
     "10.2.1": "Audit logs are enabled and active for all system components",

@@ -1,0 +1,38 @@
+import pytest
+from perimeter_policies.model import UNKNOWN
+
+from tests.policies._iam_documents import policy
+from tests.policies._waivers import WAIVER
+from tests.policy_harness import analyze, resource
+
+POLICY = "iam-user-no-policies"
+ATTACHMENT = "aws:iam/policyAttachment:PolicyAttachment"
+READ = policy({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::docs/*"})
+
+
+def test_policy_attachment_to_roles_and_groups_passes():
+    record = resource(ATTACHMENT, "data", {"policyArn": UNKNOWN, "roles": [UNKNOWN], "groups": ["ops"]}, region=None)
+    result = analyze(POLICY, record)
+    assert result.clean and not result.deferred
+
+
+@pytest.mark.parametrize("type_, inputs", [
+    ("aws:iam/userPolicy:UserPolicy", {"user": "alice", "policy": READ}),
+    ("aws:iam/userPolicyAttachment:UserPolicyAttachment", {"user": UNKNOWN, "policyArn": UNKNOWN}),
+    (ATTACHMENT, {"policyArn": UNKNOWN, "users": ["alice"], "roles": [UNKNOWN]}),
+])
+def test_user_permissions_block(type_, inputs):
+    result = analyze(POLICY, resource(type_, "data", inputs, region=None))
+    assert len(result.violations) == 1 and "IAM user" in result.violations[0][0]
+
+
+def test_policy_attachment_users_unknown_is_deferred():
+    result = analyze(POLICY, resource(ATTACHMENT, "data", {"policyArn": UNKNOWN, "users": UNKNOWN}, region=None))
+    assert result.clean and "users is unknown" in result.deferred[0]["message"]
+
+
+def test_waiver_applies():
+    record = resource("aws:iam/userPolicyAttachment:UserPolicyAttachment", "data", {"user": UNKNOWN, "policyArn": UNKNOWN},
+                      region=None)
+    result = analyze(POLICY, record, {"waivers": [WAIVER]})
+    assert not result.violations and len(result.waived) == 1
