@@ -356,3 +356,8 @@ def mentions(statement: Mapping, field: str, negated_field: str, matches: Callab
 
 # Three-valued combinators for rules that build their own statement predicates.
 all_of, any_of, negate = _all, _any, _negate
+
+
+def applies_to_everyone(statement: Mapping) -> Tristate:
+    """The statement's principal is everybody (`*`, `{"AWS": "*"}`, or NotPrincipal), whatever its effect."""
+    return _anyone(statement)

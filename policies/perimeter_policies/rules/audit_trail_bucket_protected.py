@@ -1,0 +1,130 @@
+"""audit-trail-bucket-protected: the bucket a CloudTrail trail writes to cannot have its logs deleted.
+
+Why: an attacker's first clean-up step is the audit trail. PCI DSS 10.3.2
+wants audit logs protected from modification and 10.3.3/10.5.1 want them
+kept; log-file validation (`cloudtrail-integrity`) only *detects* tampering.
+So each bucket in the stack that a trail's `s3_bucket_name` points at must
+refuse deletion by one of:
+
+- S3 Object Lock with a default retention: an
+  `aws.s3.BucketObjectLockConfiguration` (or V2) for the bucket whose
+  `rule.default_retention` sets days or years (or the deprecated inline
+  `object_lock_configuration.rule.default_retention` on the bucket); or
+- a bucket policy (`aws.s3.BucketPolicy` for the bucket, or the inline
+  `policy`) with a Deny for everyone (`"*"`) covering both
+  `s3:DeleteObject` and `s3:DeleteObjectVersion` (e.g. `s3:Delete*` or
+  `s3:*`), with no condition other than a negated one on who the caller is
+  (`ArnNotEquals aws:PrincipalArn <break-glass role>`, visible in the policy).
+  A Deny scoped by another condition (e.g. the TLS-only `aws:SecureTransport`
+  one) leaves deletes open. Lifecycle expiry is S3's own action and is not
+  affected.
+
+A trail writing to a bucket of another program (a literal name not declared
+here) is out of this program's reach. Policies or references unknown at
+preview are deferred.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ..model import UNKNOWN, Deferred, StackView, Violation, is_unknown
+from ..rule import Rule
+from ._documents import MalformedDocument, load_document
+from ._findings import describe
+from ._iam_policy import all_of, allows_action, applies_to_everyone, find_statements
+from ._links import references
+from ._s3 import BUCKETS
+
+TRAIL = "aws:cloudtrail/trail:Trail"
+OBJECT_LOCKS = ("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
+                "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2")
+BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
+DELETE_ACTIONS = ("s3:DeleteObject", "s3:DeleteObjectVersion")
+NEGATED_OPERATORS = ("stringnotequals", "stringnotlike", "arnnotequals", "arnnotlike")
+EXEMPTION_KEYS = frozenset(("aws:principalarn", "aws:userid", "aws:username", "aws:principalaccount"))
+
+
+def _only_exempts_named_principals(condition) -> object:
+    """No condition, or only negated conditions on who the caller is (a break-glass exemption)."""
+    if condition is None:
+        return True
+    if is_unknown(condition) or not isinstance(condition, Mapping):
+        return UNKNOWN if is_unknown(condition) else False
+    for operator, block in condition.items():
+        if is_unknown(block):
+            return UNKNOWN
+        if not (operator.lower().startswith(NEGATED_OPERATORS) and isinstance(block, Mapping)
+                and all(key.lower() in EXEMPTION_KEYS for key in block)):
+            return False
+    return True
+
+
+def _denies_deletion(statement: Mapping):
+    effect = statement.get("Effect")
+    return all_of(UNKNOWN if is_unknown(effect) else effect == "Deny", applies_to_everyone(statement),
+                  *(allows_action(statement, action) for action in DELETE_ACTIONS),
+                  _only_exempts_named_principals(statement.get("Condition")))
+
+
+def _retention_set(rule) -> bool:
+    retention = rule.get("defaultRetention") if isinstance(rule, Mapping) else None
+    return isinstance(retention, Mapping) and any(retention.get(k) for k in ("days", "years"))
+
+
+def _policy_verdict(document):
+    """True when the policy denies deletion, False when it does not, None when unknowable now."""
+    try:
+        parsed = load_document(document)
+        if parsed is None:
+            return False
+        if is_unknown(parsed):
+            return None
+        findings = find_statements(parsed, _denies_deletion)
+    except MalformedDocument:
+        return False  # resource-policy-not-public reports the malformed document.
+    return True if findings.matching else (None if findings.undecided else False)
+
+
+def check(stack: StackView, config):
+    audited = references(stack, stack.of_type(TRAIL), "s3BucketName", BUCKETS)
+    locks = stack.of_type(*OBJECT_LOCKS)
+    retained = references(stack, [lock for lock in locks if _retention_set(lock.get("rule"))], "bucket", BUCKETS)
+    policies = [(p, references(stack, [p], "bucket", BUCKETS)) for p in stack.of_type(BUCKET_POLICY)]
+    for bucket in stack.of_type(*BUCKETS):
+        identities = (bucket.get("bucket"), bucket.get("id"))
+        if not audited.cover(bucket, identities):
+            continue
+        inline_lock = bucket.get("objectLockConfiguration", "rule")
+        if retained.cover(bucket, identities) or _retention_set(inline_lock):
+            continue
+        verdicts = [_policy_verdict(p.get("policy")) for p, target in policies if target.cover(bucket, identities)]
+        verdicts.append(_policy_verdict(bucket.get("policy")))
+        if True in verdicts:
+            continue
+        pending = (None in verdicts or retained.unresolved or is_unknown(inline_lock)
+                   or any(target.unresolved for _, target in policies))
+        if pending:
+            yield Deferred(f"{describe(bucket)} (CloudTrail bucket): its object lock or bucket policy is unknown at "
+                           "preview", bucket.urn)
+        else:
+            yield Violation(f"{describe(bucket)} receives CloudTrail logs but neither Object Lock with a default "
+                            "retention nor a bucket policy denying s3:DeleteObject and s3:DeleteObjectVersion to "
+                            "everyone protects them.", bucket.urn)
+
+
+RULE = Rule(
+    name="audit-trail-bucket-protected",
+    description="The S3 bucket a CloudTrail trail writes to has Object Lock retention or a policy denying deletes.",
+    severity="high",
+    pci_dss=("10.3.2", "10.3.3", "10.5.1"),
+    soc2=("CC7.2", "A1.2"),
+    remediation=("Add to the trail bucket's policy {'Sid': 'DenyLogDeletion', 'Effect': 'Deny', 'Principal': '*', "
+                 "'Action': ['s3:DeleteObject', 's3:DeleteObjectVersion'], 'Resource': f'{bucket_arn}/*'}, or create "
+                 "the bucket with object_lock_enabled=True and an aws.s3.BucketObjectLockConfiguration with "
+                 "rule={'default_retention': {'mode': 'GOVERNANCE', 'days': 365}}."),
+    check=check,
+    resource_types=BUCKETS,
+    scope="stack",
+    violation_example='aws.cloudtrail.Trail("audit", s3_bucket_name=bucket.bucket, ...)  # bucket policy allows CloudTrail, denies no deletes',
+)

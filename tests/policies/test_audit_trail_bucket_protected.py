@@ -1,0 +1,94 @@
+import pytest
+from perimeter_policies.model import UNKNOWN
+
+from tests.policies._iam_documents import SERVICE_PRINCIPAL, TLS_ONLY, policy
+from tests.policies._stack import at, build
+from tests.policies._waivers import WAIVER
+from tests.policy_harness import analyze_stack
+
+POLICY = "audit-trail-bucket-protected"
+TRAIL, BUCKET = "aws:cloudtrail/trail:Trail", "aws:s3/bucket:Bucket"
+BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
+LOCK = "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration"
+DENY_DELETES = {"Sid": "DenyLogDeletion", "Effect": "Deny", "Principal": "*",
+                "Action": ["s3:DeleteObject", "s3:DeleteObjectVersion"], "Resource": "arn:aws:s3:::perimeter-trail/*"}
+STACK = {
+    "data": (BUCKET, {"bucket": "perimeter-trail"}, {}),
+    "data-policy": (BUCKET_POLICY, {"bucket": UNKNOWN, "policy": policy(TLS_ONLY, SERVICE_PRINCIPAL, DENY_DELETES)},
+                    {"bucket": ["data"]}),
+    "audit": (TRAIL, {"s3BucketName": UNKNOWN, "isMultiRegionTrail": True}, {"s3BucketName": ["data"]}),
+    "other": (BUCKET, {"bucket": "perimeter-docs"}, {}),  # not an audit bucket: out of scope
+}
+LOCKED = {**STACK, "data": (BUCKET, {"bucket": "perimeter-trail", "objectLockEnabled": True}, {}),
+          "data-policy": (BUCKET_POLICY, {"bucket": UNKNOWN, "policy": policy(TLS_ONLY)}, {"bucket": ["data"]}),
+          "data-lock": (LOCK, {"bucket": UNKNOWN, "rule": {"defaultRetention": {"mode": "GOVERNANCE", "days": 365}}},
+                        {"bucket": ["data"]})}
+
+
+@pytest.mark.parametrize("spec", [STACK, LOCKED], ids=["deny-deletes", "object-lock"])
+def test_protected_trail_bucket_passes(spec):
+    result = analyze_stack(POLICY, build(spec))
+    assert result.clean and not result.deferred
+
+
+@pytest.mark.parametrize("action", ["s3:Delete*", "s3:*", "*"])
+def test_wildcard_deny_passes(action):
+    spec = {**STACK, "data-policy": (BUCKET_POLICY, {"bucket": "perimeter-trail",
+                                                     "policy": policy({**DENY_DELETES, "Action": action})}, {})}
+    assert analyze_stack(POLICY, build(spec)).clean
+
+
+@pytest.mark.parametrize("statement", [
+    pytest.param(None, id="no-deny"),
+    pytest.param({**DENY_DELETES, "Action": "s3:DeleteObject"}, id="versions-still-deletable"),
+    pytest.param({**DENY_DELETES, "Principal": {"AWS": "arn:aws:iam::111122223333:role/app"}}, id="one-principal-only"),
+    pytest.param({**DENY_DELETES, "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}}, id="allow"),
+])
+def test_unprotected_trail_bucket_blocks(statement):
+    statements = [TLS_ONLY, SERVICE_PRINCIPAL] + ([statement] if statement else [])
+    spec = {**STACK, "data-policy": (BUCKET_POLICY, {"bucket": UNKNOWN, "policy": policy(*statements)}, {"bucket": ["data"]})}
+    result = analyze_stack(POLICY, build(spec))
+    assert result.urns == [at(STACK, "data")] and "receives CloudTrail logs" in result.violations[0][0]
+
+
+def test_break_glass_exemption_passes():
+    statement = {**DENY_DELETES, "Condition": {"ArnNotEquals": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/break-glass"}}}
+    spec = {**STACK, "data-policy": (BUCKET_POLICY, {"bucket": UNKNOWN, "policy": policy(statement)}, {"bucket": ["data"]})}
+    assert analyze_stack(POLICY, build(spec)).clean
+
+
+def test_deny_scoped_by_another_condition_blocks():
+    statement = {**DENY_DELETES, "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+    spec = {**STACK, "data-policy": (BUCKET_POLICY, {"bucket": UNKNOWN, "policy": policy(statement)}, {"bucket": ["data"]})}
+    assert len(analyze_stack(POLICY, build(spec)).violations) == 1
+
+
+def test_lock_without_default_retention_blocks():
+    result = analyze_stack(POLICY, build(LOCKED, {"data-lock": [(("rule",), {})]}))
+    assert result.urns == [at(STACK, "data")]
+
+
+def test_no_bucket_policy_blocks():
+    assert len(analyze_stack(POLICY, build(STACK, drop=("data-policy",))).violations) == 1
+
+
+def test_policy_built_from_outputs_is_deferred():
+    result = analyze_stack(POLICY, build(STACK, {"data-policy": [(("policy",), UNKNOWN)]}))
+    assert result.clean and result.deferred
+
+
+def test_trail_bucket_of_another_program_is_out_of_reach():
+    spec = {**STACK, "audit": (TRAIL, {"s3BucketName": "org-trail-bucket"}, {})}
+    assert analyze_stack(POLICY, build(spec, drop=("data-policy",))).clean
+
+
+def test_waiver_applies():
+    result = analyze_stack(POLICY, build(STACK, drop=("data-policy",)), {"waivers": [WAIVER]})
+    assert not result.violations and len(result.waived) == 1
+
+
+def test_deprecated_bucket_v2_is_checked_too():
+    spec = {**STACK, "data": ("aws:s3/bucketV2:BucketV2", {"bucket": "perimeter-trail"}, {}),
+            "audit": (TRAIL, {"s3BucketName": "perimeter-trail"}, {})}
+    result = analyze_stack(POLICY, build(spec, drop=("data-policy",)))
+    assert len(result.violations) == 1 and "BucketV2 'data'" in result.violations[0][0]
