@@ -153,25 +153,31 @@ def _chains(text: str, spans: list[tuple[int, int]]) -> list[list[_Group]]:
 
 # --- PAN --------------------------------------------------------------------------------------------
 
-def _plausible_grouping(sizes: list[int]) -> bool:
-    """Could a person have typed a card number with these digit groups? (see the module docstring)"""
-    if len(sizes) == 1:
-        return True
-    leading = sizes[:-1]
-    if all(size >= 3 for size in leading):
-        return True
-    return len(set(leading)) == 1 and sizes[-1] <= leading[0]
-
-
-def _window_sizes(groups: list[_Group]) -> list[int]:
-    """Group sizes, merging groups that only a line break separates (a wrap can split a group anywhere)."""
-    sizes: list[int] = []
+def _plausible_window(groups: list[_Group]) -> bool:
+    """Could a person have typed a card number with these digit groups? One group; or every group but the
+    last of at least 3 digits; or uniform groups of 1 or 2 ("41 11 11 ..."). A line break may split a group
+    anywhere (a wrap), so groups it separates count as one where that helps."""
+    rejoined: list[int] = []
     for group in groups:
-        if sizes and group.after_line_break:
-            sizes[-1] += group.end - group.start
+        if rejoined and group.after_line_break:
+            rejoined[-1] += group.end - group.start
         else:
-            sizes.append(group.end - group.start)
-    return sizes
+            rejoined.append(group.end - group.start)
+    return all(size >= 3 for size in rejoined[:-1]) or _uniform(groups, 1) or _uniform(groups, 2)
+
+
+def _uniform(groups: list[_Group], size: int) -> bool:
+    """Groups of `size` digits, the last maybe shorter; a line break closes a full group or joins a split one."""
+    filled = 0
+    for group in groups:
+        if filled and (not group.after_line_break or filled == size):
+            if filled != size:
+                return False
+            filled = 0
+        filled += group.end - group.start
+        if filled > size:
+            return False
+    return True
 
 
 def _stands_apart(text: str, chain: list[_Group], first: int, last: int) -> bool:
@@ -203,7 +209,7 @@ def _pans(text: str, chain: list[_Group]) -> list[tuple[int, int, str]]:
             if len(digits) > 19:
                 break
             if len(digits) >= 13 and luhn.is_valid(digits) \
-                    and _plausible_grouping(_window_sizes(chain[first:last + 1])) \
+                    and _plausible_window(chain[first:last + 1]) \
                     and (first == 0 and last == len(chain) - 1 or _stands_apart(text, chain, first, last)):
                 best = (last, digits)
         if best is None:
@@ -244,11 +250,15 @@ def _iban_at(text: str, start: int) -> tuple[int, bool] | None:
 # occurs there (a substring test on the lowered message, far cheaper than a case-insensitive regex).
 
 class _Cue(NamedTuple):
-    stems: tuple[str, ...]
+    stems: re.Pattern[str]  # literal lowercase prefixes of the cue's words, searched on the lowered text
     pattern: re.Pattern[str]
 
 
-def _before(stems: tuple[str, ...], words: str, then: str = r"is|was|code|number|num|no|nr|date|on|in|of|at") -> _Cue:
+def _stems(*stems: str) -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, stems)))
+
+
+def _before(stems: re.Pattern[str], words: str, then: str = r"is|was|code|number|num|no|nr|date|on|in|of|at") -> _Cue:
     """A context word, then up to two filler words and punctuation, ending where the digits start."""
     return _Cue(stems, re.compile(
         rf"\b(?:{words})\b[^\w\n]{{0,4}}(?:(?:{then})\b[^\w\n]{{0,4}}){{0,2}}\Z", re.IGNORECASE
@@ -258,22 +268,22 @@ def _before(stems: tuple[str, ...], words: str, then: str = r"is|was|code|number
 _REACH = 40
 _CVV_WORDS = r"cvv2?|cvc2?|cvn|cid|csc|security\s+code|card\s+verification(?:\s+(?:code|value))?"
 _EXPIRY_WORDS = r"exp(?:iry|iration|ires|ired)?|valid\s+(?:thru|through|until)|good\s+thru"
-_CVV_BEFORE = _before(("cv", "cid", "csc", "security", "verification"), _CVV_WORDS)
-_EXPIRY_BEFORE = _before(("exp", "valid", "good"), _EXPIRY_WORDS)
+_CVV_BEFORE = _before(_stems("cv", "cid", "csc", "security", "verification"), _CVV_WORDS)
+_EXPIRY_BEFORE = _before(_stems("exp", "valid", "good"), _EXPIRY_WORDS)
 _ACCOUNT_BEFORE = _before(
-    ("acc", "acct", "a/c", "checking", "savings"), r"account|acct|a/c|checking|savings", r"number|num|no|nr|is|ending|in|#"
+    _stems("acc", "a/c", "checking", "savings"), r"account|acct|a/c|checking|savings", r"number|num|no|nr|is|ending|in|#"
 )
 _PHONE_BEFORE = _before(
-    ("phone", "tel", "mobile", "cell", "call", "text", "whatsapp", "sms", "reach"),
+    _stems("phone", "tel", "mobile", "cell", "call", "text", "whatsapp", "sms", "reach"),
     r"phone|tel|telephone|mobile|cell|call\s+me|text\s+me|whatsapp|sms|reach\s+me",
     r"number|no|is|on|at",
 )
 _CARD_WORD = _Cue(
-    ("card", "visa", "master", "amex", "discover", "jcb", "diners", "maestro", "unionpay"),
+    _stems("card", "visa", "master", "amex", "discover", "jcb", "diners", "maestro", "unionpay"),
     re.compile(r"\b(?:card|visa|master\s?card|amex|discover|jcb|diners|maestro|unionpay)\b", re.IGNORECASE),
 )
 _BANK_WORD = _Cue(
-    ("routing", "aba", "rtn", "transit", "ach", "wire", "bank", "acc", "acct", "checking", "savings", "deposit"),
+    _stems("routing", "aba", "rtn", "transit", "ach", "wire", "bank", "acc", "checking", "savings", "deposit"),
     re.compile(r"\b(?:routing|aba|rtn|transit|ach|wire|bank|account|acct|checking|savings|deposit)\b", re.IGNORECASE),
 )
 
@@ -293,9 +303,7 @@ class _Message:
             if self._lowered is None:
                 self._stems[cue] = None
             else:
-                self._stems[cue] = sorted(
-                    match.start() for stem in cue.stems for match in re.finditer(re.escape(stem), self._lowered)
-                )
+                self._stems[cue] = [match.start() for match in cue.stems.finditer(self._lowered)]
         return self._stems[cue]
 
     def mentions(self, cue: _Cue) -> bool:
