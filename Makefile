@@ -5,7 +5,7 @@ VENV := .venv
 STAMP := $(VENV)/.installed
 PYTHON ?= python3
 
-.PHONY: preview test bench evidence docs
+.PHONY: preview test bench evidence regen regen-check
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock
@@ -21,8 +21,13 @@ test: $(STAMP)
 evidence: $(STAMP)
 	$(VENV)/bin/perimeter evidence --stack prod --policy-config policies/config/prod.json --out evidence/
 
-docs: $(STAMP)
-	$(VENV)/bin/python -m perimeter.catalogue docs/policies.md
+# Everything generated from the pack (docs/policies.md, the ids table in docs/CONTRACTS.md,
+# policies/perimeter_policies/reads.json, tests/evidence/golden/); regen-check changes nothing, exits 1 if stale.
+regen: $(STAMP)
+	$(VENV)/bin/python -m perimeter.regen
+
+regen-check: $(STAMP)
+	$(VENV)/bin/python -m perimeter.regen --check
 
 bench: $(STAMP)
 	$(VENV)/bin/python -m bench.preview_scaling

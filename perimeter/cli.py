@@ -150,6 +150,10 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--format", choices=FORMATS, default="text")
     verify.add_argument("--output", help="write the report here instead of stdout")
     verify.set_defaults(run=_verify)
+
+    from .authoring import add_commands  # `policies` and `new-policy`, for policy authors
+
+    add_commands(commands)
     return parser
 
 

@@ -19,9 +19,9 @@ import grpc
 import jsonschema
 import yaml
 from google.protobuf import empty_pb2, json_format
+from perimeter_policies import wire
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
-from .. import wire
 from ..errors import HarnessError, UsageError
 
 LEVELS = {"advisory": analyzer_pb2.ADVISORY, "mandatory": analyzer_pb2.MANDATORY,

@@ -7,11 +7,14 @@ LEVEL_MARK = {"mandatory": "mandatory", "remediate": "remediate", "advisory": "a
 
 def render(report) -> str:
     lines = [f"Policies ({report.command} of {report.project}/{report.stack}):"]
+    # The count shows which pack was loaded: a rule just added counts, or the wrong pack ran.
+    counted = "policies" if report.command == "preview" else "controls"
+    pack = f"{report.pack_name}@v{report.pack_version} ({len(report.controls)} {counted})"
     by_pack = defaultdict(list)
     for finding in report.findings:
-        by_pack[f"{report.pack_name}@v{report.pack_version}"].append(finding)
+        by_pack[pack].append(finding)
     if not report.findings:
-        lines.append(f"    {report.pack_name}@v{report.pack_version}: no violations")
+        lines.append(f"    {pack}: no violations")
     for pack, findings in by_pack.items():
         lines.append(f"    {pack}")
         for f in sorted(findings, key=lambda f: (f.enforcement_level != "mandatory", f.policy, f.urn)):

@@ -6,6 +6,7 @@ import json
 import os
 
 import pytest
+from perimeter_policies.inventory import pack_version
 
 from tests.scenarios.cli import make_project, run_cli
 
@@ -74,7 +75,7 @@ def test_waivers_register_lists_active_malformed_and_not_waivable(evidence):
 def test_manifest_hashes_match_the_files(evidence):
     out = evidence[1]
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["policyPack"] == {"name": "perimeter", "version": "0.1.0"} and manifest["stack"] == "test"
+    assert manifest["policyPack"] == {"name": "perimeter", "version": pack_version()} and manifest["stack"] == "test"
     for name, digest in manifest["files"].items():
         assert hashlib.sha256((out / name).read_bytes()).hexdigest() == digest
     assert set(manifest["files"]) == set(os.listdir(out)) - {"manifest.json"}

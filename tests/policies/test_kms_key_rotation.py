@@ -1,59 +1,53 @@
+import pulumi_aws as aws
 import pytest
-from perimeter_policies.model import UNKNOWN
-
-from tests.policy_harness import analyze, resource
+from perimeter_policies.testing import UNKNOWN, resource, run, waiver
 
 POLICY = "kms-key-rotation-enabled"
-COMPLIANT = {"description": "knowledge data", "enableKeyRotation": True, "rotationPeriodInDays": 365,
-             "policy": UNKNOWN, "deletionWindowInDays": 30}
-
-
-def key(**changes):
-    inputs = {**COMPLIANT, **changes}
-    return resource("aws:kms/key:Key", "data", {k: v for k, v in inputs.items() if v is not None})
+KEY = resource(aws.kms.Key, "data", description="knowledge data", enable_key_rotation=True,
+               rotation_period_in_days=365, policy=UNKNOWN, deletion_window_in_days=30)
 
 
 def test_compliant_key_passes_with_unknown_policy():
-    result = analyze(POLICY, key())
-    assert result.clean and not result.deferred
+    run(POLICY, KEY).assert_clean()
 
 
-@pytest.mark.parametrize("mutation", [{"enableKeyRotation": False}, {"enableKeyRotation": None}])
-def test_rotation_off_or_absent_blocks(mutation):
-    result = analyze(POLICY, key(**mutation))
-    assert len(result.violations) == 1
-    message, urn = result.violations[0]
-    assert "enableKeyRotation" in message and urn.endswith("::data")
+@pytest.mark.parametrize("rotation", [False, None], ids=["off", "absent"])
+def test_rotation_off_or_absent_blocks(rotation):
+    run(POLICY, KEY.replace(enable_key_rotation=rotation)).assert_violation("enableKeyRotation", on=KEY)
 
 
 def test_rotation_period_over_limit_blocks():
-    result = analyze(POLICY, key(rotationPeriodInDays=730))
-    assert "730 days" in result.violations[0][0]
+    run(POLICY, KEY.replace(rotation_period_in_days=730)).assert_violation("730 days")
 
 
 def test_configured_limit_is_honoured():
-    assert analyze(POLICY, key(rotationPeriodInDays=200), {"maxRotationPeriodDays": 180}).violations
+    run(POLICY, KEY.replace(rotation_period_in_days=200), config={"maxRotationPeriodDays": 180}).assert_violation("200 days")
 
 
 def test_unknown_rotation_flag_is_deferred_not_cant_run():
-    result = analyze(POLICY, key(enableKeyRotation=UNKNOWN))
-    assert result.clean and result.deferred[0]["message"] == "enableKeyRotation is unknown at preview"
+    run(POLICY, KEY.unknown("enableKeyRotation")).assert_deferred("enableKeyRotation is unknown at preview")
 
 
 def test_asymmetric_key_is_out_of_scope():
-    assert analyze(POLICY, key(enableKeyRotation=False, customerMasterKeySpec="RSA_2048")).clean
+    run(POLICY, KEY.replace(enable_key_rotation=False, customer_master_key_spec="RSA_2048")).assert_clean()
 
 
 def test_waiver_waives_and_is_reported():
-    waiver = {"resource": "urn:pulumi:test::perimeter::aws:kms/key:Key::data", "reason": "HSM-backed key rotated by hand quarterly",
-              "approver": "ciso@example.com", "expires": "2099-01-01"}
-    result = analyze(POLICY, key(enableKeyRotation=False), {"waivers": [waiver]})
-    assert not result.violations
-    assert result.waived[0]["approver"] == "ciso@example.com"
+    approved = waiver(KEY, reason="HSM-backed key rotated by hand quarterly")
+    result = run(POLICY, KEY.replace(enable_key_rotation=False), waivers=[approved]).assert_waived()
+    assert result.waived[0]["approver"] == approved["approver"]
 
 
 def test_expired_waiver_does_not_apply_and_says_why():
-    waiver = {"resource": "*::data", "reason": "HSM-backed key rotated by hand quarterly",
-              "approver": "ciso@example.com", "expires": "2020-01-01"}
-    result = analyze(POLICY, key(enableKeyRotation=False), {"waivers": [waiver]})
-    assert "expired on 2020-01-01" in result.violations[0][0]
+    expired = waiver(KEY, reason="HSM-backed key rotated by hand quarterly", days=-1)
+    run(POLICY, KEY.replace(enable_key_rotation=False), waivers=[expired]).assert_violation("expired on")
+
+
+def test_unknown_key_spec_is_deferred_not_a_crash():
+    key = KEY.replace(enable_key_rotation=False, customer_master_key_spec="RSA_2048").unknown("customerMasterKeySpec")
+    run(POLICY, key).assert_deferred("customerMasterKeySpec")
+
+
+def test_unknown_key_spec_with_rotation_on_still_checks_the_period():
+    key = KEY.replace(rotation_period_in_days=730, customer_master_key_spec="RSA_2048").unknown("customerMasterKeySpec")
+    run(POLICY, key).assert_violation("730 days")

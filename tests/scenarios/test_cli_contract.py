@@ -5,6 +5,7 @@ import os
 import xml.etree.ElementTree as ET
 
 import pytest
+from perimeter_policies.inventory import pack_version
 
 from .cli import make_project, preview_json, run_cli
 
@@ -25,7 +26,7 @@ def test_json_is_exactly_one_object_with_the_contract_keys(failing_project):
     assert code == 1
     assert set(report) == {"project", "stack", "policyPack", "resources", "violations", "notApplicable",
                            "diagnostics", "summary"}
-    assert report["policyPack"] == {"name": "perimeter", "version": "0.1.0"}
+    assert report["policyPack"] == {"name": "perimeter", "version": pack_version()}
     assert report["summary"]["mandatory"] == 2 and report["summary"]["resources"] == len(report["resources"])
     violation = report["violations"][0]
     assert set(violation) >= {"policy", "enforcementLevel", "severity", "urn", "message", "phase", "frameworks"}
@@ -75,7 +76,7 @@ def test_markdown_leads_with_the_verdict(failing_project):
 def test_text_reads_like_pulumi_policy_output(failing_project):
     result = run_cli("preview", "--cwd", failing_project, "--stack", "test")
     assert result.returncode == 1
-    assert "perimeter@v0.1.0" in result.stdout
+    assert f"perimeter@v{pack_version()}" in result.stdout
     assert "[mandatory]  s3-bucket-encryption-configured" in result.stdout
 
 
@@ -146,9 +147,8 @@ def test_waivers_that_cannot_apply_are_diagnosed_up_front(tmp_path, failing_proj
     path = tmp_path / "config.json"
     path.write_text(json.dumps({
         "s3-bucket-encryption-configured": {"waivers": [
-            {"resource": "*::naked", "reason": "Legacy export bucket, decommissioned in Q1",
-             "approver": "ciso@example.com", "expires": "2020-01-31"},
-            {"resource": "*::other", "reason": "too short", "approver": "ciso@example.com", "expires": "2099-01-01"}]},
+            {"resource": "urn:pulumi:test::scenario::*::naked", "reason": "Legacy export bucket, decommissioned in Q1",
+             "approver": "ciso@example.com", "expires": "2020-01-31"}]},
         "approved-regions": {"waivers": [{"resource": "*", "reason": "Temporary us-east-1 certificate provider",
                                           "approver": "ciso@example.com", "expires": "2099-01-01"}]},
     }))
@@ -157,8 +157,26 @@ def test_waivers_that_cannot_apply_are_diagnosed_up_front(tmp_path, failing_proj
     messages = sorted(d["message"] for d in report["diagnostics"])
     assert messages == [
         "waiver #1 for approved-regions on * does not apply: policy approved-regions is critical and cannot be waived",
-        "waiver #1 for s3-bucket-encryption-configured on *::naked does not apply: expired on 2020-01-31",
-        "waiver #2 for s3-bucket-encryption-configured on *::other does not apply: `reason` must be at least 20 characters",
+        "waiver #1 for s3-bucket-encryption-configured on urn:pulumi:test::scenario::*::naked does not apply: "
+        "expired on 2020-01-31",
     ]
     expired = [v for v in report["violations"] if v["policy"] == "s3-bucket-encryption-configured"]
     assert expired and all("not applied: expired on 2020-01-31" in v["message"] for v in expired)
+
+
+@pytest.mark.parametrize("waiver, problem", [
+    ({"resource": "urn:pulumi:test::scenario::*::other", "reason": "too short"}, "`reason` must be at least 20 characters"),
+    ({"resource": "*"}, "`resource` '*' must be a URN or URN glob that names the stack"),
+    ({"approver": "x"}, "`approver` 'x' must be an email address or an IAM principal ARN"),
+    ({"expires": "9999-12-31"}, "`expires` 9999-12-31 is more than 365 days after"),
+    ({"approvedBy": "ciso@example.com"}, "unknown field(s) approvedBy"),
+])
+def test_malformed_waiver_is_a_one_line_config_error(tmp_path, failing_project, waiver, problem):
+    valid = {"resource": "urn:pulumi:test::scenario::*::other", "reason": "Legacy export bucket, decommissioned in Q1",
+             "approver": "ciso@example.com", "expires": "2020-01-31"}
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps({"s3-bucket-encryption-configured": {"waivers": [{**valid, **waiver}]}}))
+    result = run_cli("preview", "--cwd", failing_project, "--stack", "test", "--policy-config", str(path))
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and problem in result.stderr
+    assert result.stderr.startswith(f"perimeter: --policy-config {path}: waiver #1 for s3-bucket-encryption-configured")

@@ -1,4 +1,4 @@
-"""Captured resources to and from the engine's Analyzer protobuf messages.
+"""Captured resources to and from the engine's Analyzer protobuf messages (the CLI's engine and the test kit share it).
 
 A captured resource is a plain dict, as `harness.program` writes it:
   {"type", "name", "urn", "custom", "parent", "provider": {"type","name","urn","inputs"} | None,

@@ -1,0 +1,154 @@
+"""What the pack holds, for people and tools: its version, its rules, what each rule reads, and overlaps.
+
+Public on purpose: `perimeter policies`, `perimeter new-policy`, the docs generator and the pack's
+tests read the pack through this module.
+
+What a rule reads is observed, not declared: the test kit (`testing.py`) records every top-level
+property a rule looks up on each resource type while the rule's own tests run, and `make regen`
+writes the union to `reads.json`. Two rules reading the same property of the same type judge the
+same setting twice (two findings, two waivers for one problem) unless `SHARED_READS` says why both
+need it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from typing import Iterable, Mapping, Optional
+
+import yaml
+
+from .pack import load_rules
+from .rule import Rule
+
+PACK_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MANIFEST = "PulumiPolicy.yaml"
+READS_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "reads.json")
+
+# Properties more than one rule reads on purpose: (type, property) -> (the rules, why each needs it).
+# A rule that only reads a property to decide whether it applies still reads it; say so here.
+# `ANY_RULE` marks an identity (a name or id stack rules join resources by), which no rule judges.
+ANY_RULE = None
+SHARED_READS: dict[tuple[str, str], tuple[Optional[frozenset[str]], str]] = {}
+
+
+def shared(types: Iterable[str], prop: str, rules: Optional[Iterable[str]], reason: str) -> None:
+    for type_ in types:
+        SHARED_READS[(type_, prop)] = (None if rules is ANY_RULE else frozenset(rules), reason)
+
+
+def covered(type_: str, prop: str, rules: Iterable[str]) -> bool:
+    """Whether SHARED_READS explains why all of `rules` read `type_.prop`."""
+    declared = SHARED_READS.get((type_, prop))
+    return declared is not None and (declared[0] is ANY_RULE or set(rules) <= declared[0])
+
+
+def pack_version(pack_dir: str = PACK_DIR) -> str:
+    """The version in the pack's PulumiPolicy.yaml: the only place it is written."""
+    with open(os.path.join(pack_dir, MANIFEST), encoding="utf-8") as handle:
+        manifest = yaml.safe_load(handle) or {}
+    version = manifest.get("version")
+    if not version:
+        raise ValueError(f"{os.path.join(pack_dir, MANIFEST)} has no version")
+    return str(version)
+
+
+def recorded_reads(path: str = READS_FILE) -> dict[str, dict[str, list[str]]]:
+    """reads.json: rule -> resource type -> the top-level properties its tests saw it read."""
+    if not os.path.isfile(path):
+        return {}
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@dataclass(frozen=True)
+class Overlap:
+    type: str
+    property: str
+    rules: tuple[str, ...]
+
+    def describe(self) -> str:
+        return f"{self.type}.{self.property} is judged by {', '.join(self.rules)}"
+
+
+def readers(reads: Mapping[str, Mapping[str, Iterable[str]]]) -> dict[tuple[str, str], list[str]]:
+    """(type, property) -> the rules that read it."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for rule, types in sorted(reads.items()):
+        for type_, props in types.items():
+            for prop in props:
+                found.setdefault((type_, prop), []).append(rule)
+    return found
+
+
+def undeclared_overlaps(reads: Mapping[str, Mapping[str, Iterable[str]]]) -> list[Overlap]:
+    """Properties two or more rules read without a SHARED_READS entry naming all of them."""
+    overlaps = []
+    for (type_, prop), rules in sorted(readers(reads).items()):
+        if len(rules) < 2:
+            continue
+        if not covered(type_, prop, rules):
+            overlaps.append(Overlap(type_, prop, tuple(rules)))
+    return overlaps
+
+
+def judged_by(type_: str, reads: Optional[Mapping[str, Mapping[str, Iterable[str]]]] = None) -> dict[str, list[str]]:
+    """property -> the rules that already read it on `type_`."""
+    reads = recorded_reads() if reads is None else reads
+    return {prop: rules for (t, prop), rules in sorted(readers(reads).items()) if t == type_}
+
+
+def rules_for_type(type_: str, rules: Optional[list[Rule]] = None) -> list[Rule]:
+    """The rules that evaluate resources of `type_` (named, or by a type prefix such as "aws:")."""
+    return [r for r in (rules if rules is not None else load_rules()) if r.applies_to(type_)]
+
+
+_BUCKETS = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
+_SSE = ("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2")
+_ENCRYPTION = ("cmk-encryption-at-rest", "s3-bucket-encryption-configured")
+
+# Identity, not judgement: stack rules join a bucket to its configuration resources by name or id.
+shared(_BUCKETS, "bucket", ANY_RULE, "the bucket's name links it to its configuration resources")
+shared(_BUCKETS, "id", ANY_RULE, "the bucket's id links it to its configuration resources")
+# Presence and key quality of S3 default encryption are two findings with two fixes.
+shared(_SSE, "rules", _ENCRYPTION,
+       "s3-bucket-encryption-configured judges that a bucket has default encryption at all; "
+       "cmk-encryption-at-rest judges the algorithm and key inside the rule")
+shared(("aws:s3/bucket:Bucket",), "serverSideEncryptionConfiguration", _ENCRYPTION,
+       "inline (deprecated) SSE: s3-bucket-encryption-configured counts it as present, "
+       "cmk-encryption-at-rest judges its key when it is written")
+shared(("aws:s3/bucketV2:BucketV2",), "serverSideEncryptionConfigurations", _ENCRYPTION,
+       "inline (deprecated) SSE on BucketV2: presence for one rule, the key for the other")
+shared(("aws:kms/key:Key",), "enableKeyRotation", ("kms-key-rotation-enabled", "s3-bucket-encryption-configured"),
+       "s3-bucket-encryption-configured follows a bucket's key to require it rotated (the bucket's finding); "
+       "kms-key-rotation-enabled judges every key on its own (the key's finding)")
+shared(("aws:opensearch/serverlessSecurityPolicy:ServerlessSecurityPolicy",), "type",
+       ("cmk-encryption-at-rest", "opensearch-serverless-not-public"),
+       "the type says which document it is: encryption (judged for its key) or network (judged for public access)")
+shared(("aws:opensearch/serverlessSecurityPolicy:ServerlessSecurityPolicy",), "policy",
+       ("cmk-encryption-at-rest", "opensearch-serverless-not-public"),
+       "each rule judges a different policy type's document (encryption vs network), never the same one")
+shared(("aws:bedrock/guardrail:Guardrail",), "kmsKeyArn",
+       ("bedrock-guardrail-blocks-card-numbers", "cmk-encryption-at-rest"),
+       "bedrock-guardrail-blocks-card-numbers cannot be waived: the guardrail holding the card-data configuration "
+       "stays under our key even where cmk-encryption-at-rest is waived; both findings appear on one mistake")
+shared(("aws:cloudwatch/logGroup:LogGroup",), "kmsKeyId", ("cmk-encryption-at-rest", "log-retention-bounded"),
+       "log-retention-bounded judges only the model-invocation log group, whose prompts need our key in the same "
+       "finding as its retention; both findings appear on one mistake there")
+shared(("aws:bedrock/agentFlow:AgentFlow",), "definition", ("approved-regions", "bedrock-guardrail-version-pinned"),
+       "a flow's definition carries both model ids (judged for region) and guardrail versions (judged for pinning)")
+shared(("aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy", "aws:iam/userPolicy:UserPolicy",
+        "aws:iam/groupPolicy:GroupPolicy"), "policy", ("iam-passrole-scoped", "iam-policy-least-privilege"),
+       "one policy document, different statements: least privilege judges wildcard actions and resources, "
+       "passrole-scoped judges iam:PassRole grants")
+shared(("aws:iam/role:Role",), "inlinePolicies", ("iam-passrole-scoped", "iam-policy-least-privilege"),
+       "a role's inline policies are documents like any other: wildcards for one rule, iam:PassRole for the other")
+shared(("aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration",), "loggingConfig",
+       ("bedrock-invocation-logging-metadata-only", "log-retention-bounded"),
+       "metadata-only judges which data is delivered; log-retention-bounded follows the destinations to judge "
+       "their retention")
+shared(("aws:cloudtrail/trail:Trail",), "cloudWatchLogsGroupArn", ("cloudtrail-cloudwatch-logs", "log-retention-bounded"),
+       "cloudtrail-cloudwatch-logs judges that the trail delivers to a log group; log-retention-bounded follows it "
+       "to judge that group's retention")
