@@ -361,3 +361,27 @@ all_of, any_of, negate = _all, _any, _negate
 def applies_to_everyone(statement: Mapping) -> Tristate:
     """The statement's principal is everybody (`*`, `{"AWS": "*"}`, or NotPrincipal), whatever its effect."""
     return _anyone(statement)
+
+
+def denies(statement: Mapping) -> Tristate:
+    """Effect is Deny."""
+    effect = statement.get("Effect")
+    return UNKNOWN if is_unknown(effect) else effect == "Deny"
+
+
+def document_holds(value: Any, predicate: Callable[[Mapping], Tristate]) -> Optional[bool]:
+    """Whether the policy document `value` has a statement matching `predicate`: None when preview can't tell.
+
+    An absent or malformed document holds nothing (the rules that read the
+    document as a grant report malformed ones).
+    """
+    try:
+        document = load_document(value)
+        if document is None:
+            return False
+        if is_unknown(document):
+            return None
+        findings = find_statements(document, predicate)
+    except MalformedDocument:
+        return False
+    return True if findings.matching else (None if findings.undecided else False)

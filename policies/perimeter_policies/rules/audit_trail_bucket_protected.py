@@ -30,9 +30,8 @@ from collections.abc import Mapping
 
 from ..model import UNKNOWN, Deferred, StackView, Violation, is_unknown
 from ..rule import Rule
-from ._documents import MalformedDocument, load_document
 from ._findings import describe
-from ._iam_policy import all_of, allows_action, applies_to_everyone, find_statements
+from ._iam_policy import all_of, allows_action, applies_to_everyone, denies, document_holds
 from ._links import references
 from ._s3 import BUCKETS
 
@@ -61,8 +60,7 @@ def _only_exempts_named_principals(condition) -> object:
 
 
 def _denies_deletion(statement: Mapping):
-    effect = statement.get("Effect")
-    return all_of(UNKNOWN if is_unknown(effect) else effect == "Deny", applies_to_everyone(statement),
+    return all_of(denies(statement), applies_to_everyone(statement),
                   *(allows_action(statement, action) for action in DELETE_ACTIONS),
                   _only_exempts_named_principals(statement.get("Condition")))
 
@@ -70,20 +68,6 @@ def _denies_deletion(statement: Mapping):
 def _retention_set(rule) -> bool:
     retention = rule.get("defaultRetention") if isinstance(rule, Mapping) else None
     return isinstance(retention, Mapping) and any(retention.get(k) for k in ("days", "years"))
-
-
-def _policy_verdict(document):
-    """True when the policy denies deletion, False when it does not, None when unknowable now."""
-    try:
-        parsed = load_document(document)
-        if parsed is None:
-            return False
-        if is_unknown(parsed):
-            return None
-        findings = find_statements(parsed, _denies_deletion)
-    except MalformedDocument:
-        return False  # resource-policy-not-public reports the malformed document.
-    return True if findings.matching else (None if findings.undecided else False)
 
 
 def check(stack: StackView, config):
@@ -98,8 +82,9 @@ def check(stack: StackView, config):
         inline_lock = bucket.get("objectLockConfiguration", "rule")
         if retained.cover(bucket, identities) or _retention_set(inline_lock):
             continue
-        verdicts = [_policy_verdict(p.get("policy")) for p, target in policies if target.cover(bucket, identities)]
-        verdicts.append(_policy_verdict(bucket.get("policy")))
+        verdicts = [document_holds(p.get("policy"), _denies_deletion) for p, target in policies
+                    if target.cover(bucket, identities)]
+        verdicts.append(document_holds(bucket.get("policy"), _denies_deletion))
         if True in verdicts:
             continue
         pending = (None in verdicts or retained.unresolved or is_unknown(inline_lock)
