@@ -71,3 +71,31 @@ def test_public_subnet_still_blocks_beside_unknown_unrelated_inputs():
 def test_unknown_setting_is_deferred_not_cant_run(type_, changes):
     result = analyze(POLICY, subject(type_, **changes))
     assert result.clean and len(result.deferred) == 1
+
+
+# ECS services and task sets, and Auto Scaling launch configurations (typed through pulumi-aws).
+import pulumi_aws as aws  # noqa: E402
+from perimeter_policies import testing  # noqa: E402
+
+SERVICE = testing.resource(aws.ecs.Service, "api", cluster=UNKNOWN, task_definition=UNKNOWN, launch_type="FARGATE",
+                           network_configuration={"subnets": [UNKNOWN], "security_groups": [UNKNOWN],
+                                                  "assign_public_ip": False})
+TASK_SET = testing.resource(aws.ecs.TaskSet, "canary", cluster=UNKNOWN, service=UNKNOWN, task_definition=UNKNOWN,
+                            network_configuration={"subnets": [UNKNOWN], "assign_public_ip": False})
+LAUNCH_CONFIGURATION = testing.resource(aws.ec2.LaunchConfiguration, "workers", image_id="ami-0abc",
+                                        instance_type="t3.micro", associate_public_ip_address=False)
+
+
+@pytest.mark.parametrize("subject", [SERVICE, TASK_SET, LAUNCH_CONFIGURATION], ids=["service", "task-set", "lc"])
+def test_ecs_and_launch_configuration_without_public_ip_pass(subject):
+    testing.run(POLICY, subject).assert_clean()
+    testing.run(POLICY, subject.without(*(("networkConfiguration", "assignPublicIp") if subject is not LAUNCH_CONFIGURATION
+                                          else ("associatePublicIpAddress",)))).assert_clean()
+
+
+@pytest.mark.parametrize("subject, path", [
+    (SERVICE, ("networkConfiguration", "assignPublicIp")), (TASK_SET, ("networkConfiguration", "assignPublicIp")),
+    (LAUNCH_CONFIGURATION, ("associatePublicIpAddress",))], ids=["service", "task-set", "lc"])
+def test_ecs_and_launch_configuration_public_ip_blocks_or_defers(subject, path):
+    testing.run(POLICY, subject.set(*path, True)).assert_violation(".".join(path), "public IPv4 address", on=subject)
+    testing.run(POLICY, subject.unknown(*path)).assert_deferred(".".join(path))

@@ -11,6 +11,9 @@ internet. Covered:
 - an `aws.ec2.Eip` attached to an instance or network interface (its `instance` or
   `network_interface` is set), and any `aws.ec2.EipAssociation`. An unattached EIP
   (e.g. for a NAT gateway, which serves egress only) is fine.
+- `aws.ec2.LaunchConfiguration(associate_public_ip_address=True)` (Auto Scaling);
+- ECS services and task sets with `network_configuration.assign_public_ip=True`
+  (awsvpc tasks, Fargate included, get a public address in their ENI).
 `map_customer_owned_ip_on_launch` (Outposts, on-premises addresses) is not public.
 An instance that leaves `associate_public_ip_address` unset follows its subnet,
 which this rule checks.
@@ -26,13 +29,18 @@ LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
 EIP = "aws:ec2/eip:Eip"
 EIP_ASSOCIATION = "aws:ec2/eipAssociation:EipAssociation"
 EIP_TARGETS = ("instance", "networkInterface")
+LAUNCH_CONFIGURATION = "aws:ec2/launchConfiguration:LaunchConfiguration"
+ECS_TASKS = ("aws:ecs/service:Service", "aws:ecs/taskSet:TaskSet")
 
 
 def check(resource: ResourceView, config):
     if resource.type == SUBNET:
         yield from _flag(resource, "mapPublicIpOnLaunch", resource.get("mapPublicIpOnLaunch"))
-    elif resource.type == INSTANCE:
+    elif resource.type in (INSTANCE, LAUNCH_CONFIGURATION):
         yield from _flag(resource, "associatePublicIpAddress", resource.get("associatePublicIpAddress"))
+    elif resource.type in ECS_TASKS:
+        yield from _flag(resource, "networkConfiguration.assignPublicIp",
+                         resource.get("networkConfiguration", "assignPublicIp"))
     elif resource.type == LAUNCH_TEMPLATE:
         interfaces = as_list(resource.get("networkInterfaces"))
         if is_unknown(interfaces):
@@ -59,15 +67,17 @@ def _flag(resource: ResourceView, field: str, value):
 
 RULE = Rule(
     name="network-no-public-ip",
-    description="Subnets, instances, launch templates and Elastic IPs must not give resources public IPv4 addresses.",
+    description=("Subnets, instances, launch templates and configurations, ECS services and Elastic IPs must not give "
+                 "resources public IPv4 addresses."),
     severity="high",
     pci_dss=("1.3.1", "1.4.4"),
     soc2=("CC6.1", "CC6.6"),
     remediation=("Set map_public_ip_on_launch=False on aws.ec2.Subnet, associate_public_ip_address=False on "
-                 "aws.ec2.Instance and in aws.ec2.LaunchTemplate network_interfaces, and do not attach an "
+                 "aws.ec2.Instance, aws.ec2.LaunchConfiguration and in aws.ec2.LaunchTemplate network_interfaces, "
+                 "assign_public_ip=False in ECS service and task set network_configuration, and do not attach an "
                  "aws.ec2.Eip to instances or network interfaces (instance / network_interface, aws.ec2.EipAssociation); "
                  "reach workloads through a load balancer or VPC endpoint instead."),
     check=check,
-    resource_types=(SUBNET, INSTANCE, LAUNCH_TEMPLATE, EIP, EIP_ASSOCIATION),
+    resource_types=(SUBNET, INSTANCE, LAUNCH_TEMPLATE, EIP, EIP_ASSOCIATION, LAUNCH_CONFIGURATION) + ECS_TASKS,
     violation_example='aws.ec2.Subnet("app", vpc_id=vpc.id, cidr_block="10.0.1.0/24", map_public_ip_on_launch=True)',
 )
