@@ -150,6 +150,7 @@ class PerimeterConfig:
 
 def load_config() -> PerimeterConfig:
     """Read and validate the current stack's configuration from the Pulumi runtime."""
+    _check_known_keys(_namespace_keys())
     perimeter = pulumi.Config(NAMESPACE)
     raw = {}
     for key, schema in SCHEMA["properties"].items():
@@ -157,6 +158,23 @@ def load_config() -> PerimeterConfig:
         if text is not None:
             raw[key] = text if _is_string_valued(schema) else _parse_json(key, text)
     return parse_config(raw, region=pulumi.Config("aws").get("region"), stack=pulumi.get_stack())
+
+
+def _namespace_keys() -> list[str]:
+    """Every `perimeter:*` key the stack sets, read or not (a misspelt key must not fall back to a default)."""
+    from pulumi.runtime.config import CONFIG, get_config_env
+
+    prefix = f"{NAMESPACE}:"
+    return sorted({key[len(prefix):] for key in {*CONFIG.get(), *get_config_env()} if key.startswith(prefix)})
+
+
+def _check_known_keys(keys: Sequence[str]) -> None:
+    allowed = list(SCHEMA["properties"])
+    for key in keys:
+        if key not in allowed:
+            raise ConfigError(f"{NAMESPACE}:{key} is not a known key"
+                              f"{_suggest(f'{NAMESPACE}:{key}', [f'{NAMESPACE}:{k}' for k in allowed])}; "
+                              f"allowed: {', '.join(allowed)}")
 
 
 def parse_config(raw: Mapping[str, Any], *, region: Optional[str], stack: str) -> PerimeterConfig:

@@ -14,12 +14,14 @@ import sys
 from typing import Callable, Iterator, Optional
 
 from .errors import HarnessError, ProgramError, UsageError
+from .inputs import REGION_PATTERN, bounded_number, evaluation_time, matching
 from .render import FORMATS, render
 from .report import EXIT_NO_VERDICT
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_PACK = os.path.join(REPO_ROOT, "policies")
 LONG_RUN = 500  # resources; above this, progress goes to stderr even off a terminal
+QUIET_SECONDS = 10.0  # off a terminal, a run silent this long says where it is
 
 
 class _Parser(argparse.ArgumentParser):
@@ -37,7 +39,7 @@ def _emit(text: str, output: Optional[str]) -> None:
 
 @contextlib.contextmanager
 def _progress(enabled: bool) -> Iterator[Optional[Callable[[str, int, int], None]]]:
-    """Analyze progress on stderr: a live bar on a terminal, a line per LONG_RUN resources elsewhere."""
+    """Progress on stderr: a live bar on a terminal; elsewhere a line per LONG_RUN items or QUIET_SECONDS."""
     if not enabled:
         yield None
         return
@@ -46,9 +48,15 @@ def _progress(enabled: bool) -> Iterator[Optional[Callable[[str, int, int], None
 
     console = Console(stderr=True)
     if not console.is_terminal:
+        import time
+
+        last = [time.monotonic()]
+
         def log(phase: str, done: int, total: int) -> None:
-            if total >= LONG_RUN and (done == total or done % LONG_RUN == 0):
-                console.print(f"analyze ({phase}): {done}/{total} resources")
+            if (total >= LONG_RUN and (done == total or done % LONG_RUN == 0)) \
+                    or time.monotonic() - last[0] >= QUIET_SECONDS:
+                last[0] = time.monotonic()
+                console.print(f"{_activity(phase)}: {done}/{total}")
         yield log
         return
     with Progress(console=console, transient=True) as bar:
@@ -56,9 +64,13 @@ def _progress(enabled: bool) -> Iterator[Optional[Callable[[str, int, int], None
 
         def update(phase: str, done: int, total: int) -> None:
             if phase not in tasks:
-                tasks[phase] = bar.add_task(f"analyze ({phase})", total=total)
+                tasks[phase] = bar.add_task(_activity(phase), total=total)
             bar.update(tasks[phase], completed=done)
         yield update
+
+
+def _activity(phase: str) -> str:
+    return "verify (checks)" if phase == "verify" else f"analyze ({phase}, resources)"
 
 
 def _add_program_args(parser: argparse.ArgumentParser) -> None:
@@ -66,7 +78,8 @@ def _add_program_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cwd", default=REPO_ROOT, help="Pulumi Python project directory (default: this repo)")
     parser.add_argument("--policy-pack", default=DEFAULT_PACK, help="policy pack directory (default: this repo's policies/)")
     parser.add_argument("--policy-config", help="policy config JSON, the `pulumi preview --policy-pack-config` format")
-    parser.add_argument("--timeout", type=float, default=300.0, metavar="SECONDS",
+    parser.add_argument("--timeout", type=bounded_number(above=0, at_most=86400, unit="seconds"), default=300.0,
+                        metavar="SECONDS",
                         help="longest a program run may take, per phase (default: 300)")
 
 
@@ -82,18 +95,6 @@ def _preview(args) -> int:
     return report.exit_code
 
 
-def _generated_at():
-    """SOURCE_DATE_EPOCH (the reproducible-builds convention) pins the time; else now, in UTC."""
-    import datetime as dt
-
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch is not None:
-        if not epoch.isdigit():
-            raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} must be whole seconds since 1970")
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-
-
 def _git_commit(directory: str) -> str:
     import subprocess
 
@@ -106,10 +107,10 @@ def _evidence(args) -> int:
     from .engine.preview import PreviewOptions, run_preview
     from .evidence.writer import write_evidence
 
+    generated_at = evaluation_time()  # the one clock: the pack's waiver decisions read the same instant
     options = PreviewOptions(args.cwd, args.stack, args.policy_pack, args.policy_config, timeout=args.timeout)
     with _progress(True) as progress:
         report = run_preview(options, progress)
-    generated_at = _generated_at()
     files = write_evidence(report, load_policy_config(args.policy_config), args.out,
                            generated_at=generated_at, commit=_git_commit(args.cwd))
     s = report.summary()
@@ -119,11 +120,16 @@ def _evidence(args) -> int:
 
 
 def _verify(args) -> int:
-    from .verify.run import VerifyOptions, run_verify
+    from .verify.run import VerifyOptions, exit_code, run_verify
 
-    report = run_verify(VerifyOptions(args.stack, args.outputs, args.region, args.endpoint_url))
+    with _progress(not args.quiet) as progress:
+        report = run_verify(VerifyOptions(args.stack, args.outputs, args.region, args.endpoint_url), progress)
     _emit(render(report, args.format), args.output)
-    return report.exit_code
+    code = exit_code(report, args.strict)
+    if report.no_verdict:
+        sys.stderr.write(f"perimeter: no verdict: {report.no_verdict}; exit {code}"
+                         f"{' (--strict)' if code != EXIT_NO_VERDICT else ''}: see the report's not-verifiable rows\n")
+    return code
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -145,10 +151,14 @@ def build_parser() -> argparse.ArgumentParser:
     verify = commands.add_parser("verify", help="check the deployed stack in AWS against the same controls, read-only")
     verify.add_argument("--stack", default="dev", help="stack name; without --outputs, resources tagged environment=<stack>")
     verify.add_argument("--outputs", help="`pulumi stack output --json` file (keys: docs/verify.md)")
-    verify.add_argument("--region", help="AWS region (default: the outputs' region)")
+    verify.add_argument("--region", type=matching(REGION_PATTERN, "eu-west-1"),
+                        help="AWS region (default: the outputs' region)")
     verify.add_argument("--endpoint-url", help="send every AWS call here (a proxy or a test server)")
     verify.add_argument("--format", choices=FORMATS, default="text")
     verify.add_argument("--output", help="write the report here instead of stdout")
+    verify.add_argument("--strict", action="store_true",
+                        help="a mandatory check that is not verifiable fails the run (exit 1) instead of no verdict (2)")
+    verify.add_argument("--quiet", action="store_true", help="no progress on stderr")
     verify.set_defaults(run=_verify)
 
     from .authoring import add_commands  # `policies` and `new-policy`, for policy authors
@@ -160,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Optional[list[str]] = None) -> int:
     try:
         args = build_parser().parse_args(argv)
+        evaluation_time()  # a malformed SOURCE_DATE_EPOCH is bad input for every command, before any work
         return args.run(args)
     except ProgramError as error:
         sys.stderr.write(f"perimeter: {error}\n")

@@ -8,7 +8,6 @@ always stopped, on success, error or Ctrl-C.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -23,6 +22,7 @@ from perimeter_policies import wire
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
 from ..errors import HarnessError, UsageError
+from ..inputs import load_document
 
 LEVELS = {"advisory": analyzer_pb2.ADVISORY, "mandatory": analyzer_pb2.MANDATORY,
           "remediate": analyzer_pb2.REMEDIATE, "disabled": analyzer_pb2.DISABLED}
@@ -145,19 +145,17 @@ def _schema(policy: analyzer_pb2.PolicyInfo) -> dict[str, Any]:
             "required": list(policy.configSchema.required), "additionalProperties": False}
 
 
+POLICY_CONFIG_SCHEMA = {
+    "type": "object",
+    "additionalProperties": {"type": ["string", "object"]},
+}
+
+
 def load_policy_config(path: Optional[str]) -> dict[str, Any]:
     if not path:
         return {}
-    try:
-        with open(path, encoding="utf-8") as handle:
-            document = json.load(handle)
-    except FileNotFoundError:
-        raise UsageError(f"--policy-config {path} not found") from None
-    except json.JSONDecodeError as error:
-        raise UsageError(f"--policy-config {path} is not valid JSON (line {error.lineno}): {error.msg}") from None
-    if not isinstance(document, dict):
-        raise UsageError(f"--policy-config {path} must be a JSON object keyed by policy name")
-    return document
+    return load_document(path, what="--policy-config", schema=POLICY_CONFIG_SCHEMA,
+                         fix="a JSON object keyed by policy name, values an enforcement level or an object")
 
 
 def resolve_policy_config(info: analyzer_pb2.AnalyzerInfo, document: Mapping[str, Any]) -> tuple[dict, dict]:

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from typing import Callable, Optional
 
 from perimeter_policies.evaluation import parse_not_applicable_reason
-from perimeter_policies.waivers import ACTIVE, parse_waivers
+from perimeter_policies.waivers import ACTIVE, MALFORMED, waivers_in
 from pulumi.runtime.proto import analyzer_pb2
 
+from ..errors import UsageError
 from ..harness.project import load_project
 from ..harness.runner import PHASES, run_phases
 from ..report import (
@@ -131,13 +132,18 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     return unique
 
 
-def waiver_diagnostics(document: dict, controls: dict[str, Control]) -> list[dict]:
-    """Waivers in the policy config that cannot apply, said up front (the pack only says so on a finding)."""
+def waiver_diagnostics(document: dict, controls: dict[str, Control], source: str = "the policy config") -> list[dict]:
+    """Waivers in the policy config that cannot apply, said up front (the pack only says so on a finding).
+
+    A malformed waiver is a config error (exit 2): the security team must fix it, not read past it.
+    """
     diagnostics = []
     for policy, value in document.items():
-        if policy not in controls or not isinstance(value, dict) or "waivers" not in value:
+        if policy not in controls:
             continue
-        for waiver in parse_waivers(policy, value["waivers"], waivable=controls[policy].waivable):
+        for waiver in waivers_in(policy, value, waivable=controls[policy].waivable):
+            if waiver.status == MALFORMED:
+                raise UsageError(f"{source}: {waiver.describe()} is malformed: {waiver.problem}")
             if waiver.status != ACTIVE:
                 diagnostics.append({"policy": policy, "urn": waiver.resource, "phase": "config",
                                     "enforcementLevel": "advisory",
@@ -153,6 +159,7 @@ def run_preview(options: PreviewOptions, progress: Optional[Progress] = None) ->
         pack_version = pack.version(info)
         levels = pack.configure(info, document)  # fails fast on bad policy config, before the program runs
         controls = {c.name: c for c in controls_from_info(info, levels)}
+        diagnostics = waiver_diagnostics(document, controls, f"--policy-config {options.policy_config}")
         captures = run_phases(project, options.phases, options.timeout)
         results = []
         for phase in options.phases:
@@ -174,7 +181,7 @@ def run_preview(options: PreviewOptions, progress: Optional[Progress] = None) ->
         resources=[Resource(r["urn"], r["type"], r["name"], r.get("parent")) for r in first_capture.resources
                    if r["type"] != STACK_TYPE],
         outputs=results[-1][1].outputs,
-        diagnostics=waiver_diagnostics(document, controls),
+        diagnostics=diagnostics,
     )
     for result, capture in results:
         report.findings.extend(result.findings)

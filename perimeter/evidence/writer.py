@@ -12,7 +12,7 @@ import os
 from typing import Any, Optional
 
 from perimeter_policies.frameworks import PCI_DSS, PCI_DSS_NAME, PCI_DSS_VERSION, SOC2, SOC2_NAME
-from perimeter_policies.waivers import parse_waivers
+from perimeter_policies.waivers import waivers_in
 
 from ..report import COMPLIANT, NON_COMPLIANT, STATUSES, WAIVED, Report
 from .inventory import model_inventory
@@ -131,9 +131,7 @@ def waivers_register(policy_config: dict[str, Any], report: Report, today: dt.da
              "| policy | resource | status | reason | approver | expires | covers |", "|---|---|---|---|---|---|---|"]
     count = 0
     for policy, value in sorted(policy_config.items()):
-        if not isinstance(value, dict) or "waivers" not in value:
-            continue
-        for w in parse_waivers(policy, value["waivers"], waivable=waivable.get(policy, True), today=today):
+        for w in waivers_in(policy, value, waivable=waivable.get(policy, True), today=today):
             count += 1
             covers = sorted({e.urn.split("::")[-1] for e in report.evaluations if e.policy == policy and e.status == WAIVED
                              and w.matches(e.urn)})

@@ -20,10 +20,14 @@ PROGRAM_RUN_ERROR = 4
 
 
 def _program_traceback(error: BaseException, main: str) -> str:
-    """The traceback from the program's first frame on: the harness's frames are noise."""
+    """The traceback from the program's first frame on: the harness's frames are noise.
+
+    A program that never ran (a syntax error in its entry file) has no frame of its
+    own: then only the error itself, which names the file, line and column.
+    """
     frames = traceback.extract_tb(error.__traceback__)
-    start = next((i for i, f in enumerate(frames) if os.path.abspath(f.filename) == main), 0)
-    lines = ["Traceback (most recent call last):\n"] + traceback.format_list(frames[start:])
+    start = next((i for i, f in enumerate(frames) if os.path.abspath(f.filename) == main), len(frames))
+    lines = ["Traceback (most recent call last):\n"] + traceback.format_list(frames[start:]) if start < len(frames) else []
     return "".join(lines + traceback.format_exception_only(type(error), error))
 
 

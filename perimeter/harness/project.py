@@ -7,9 +7,8 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
 from ..errors import UsageError
+from ..inputs import load_document
 
 # Stand-in for a `secure:` value: the program sees a string, never the ciphertext,
 # and the engine would mark it secret. We cannot decrypt without the backend.
@@ -40,16 +39,32 @@ class Project:
         return inputs
 
 
-def _read_yaml(path: str, what: str) -> Any:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            return yaml.safe_load(handle) or {}
-    except FileNotFoundError:
-        raise UsageError(f"{what} not found: {path}") from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        raise UsageError(f"{what} {path} is not valid YAML{where}: fix the syntax") from None
+# Pulumi's own files: only the keys we read are constrained; Pulumi allows others (backend, plugins, ...).
+_NAME = {"type": "string", "minLength": 1}
+PROJECT_SCHEMA = {
+    "type": "object",
+    "required": ["name", "runtime"],
+    "properties": {
+        "name": _NAME,
+        "runtime": {"oneOf": [_NAME, {"type": "object", "required": ["name"],
+                                      "properties": {"name": _NAME, "options": {"type": "object"}}}]},
+        "main": _NAME,
+        "stackConfigDir": _NAME,
+    },
+}
+STACK_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "config": {"type": ["object", "null"],
+                   "propertyNames": {"type": "string", "pattern": "^[^:\\s]+(:[^:\\s]+)?$"}},
+    },
+}
+
+
+def _read_yaml(path: str, what: str, schema: dict, fix: str) -> Any:
+    if not os.path.isfile(path):
+        raise UsageError(f"{what} not found: {path}")
+    return load_document(path, what=what, schema=schema, fmt="yaml", fix=fix)
 
 
 def _config_string(key: str, value: Any) -> tuple[str, bool]:
@@ -57,7 +72,7 @@ def _config_string(key: str, value: Any) -> tuple[str, bool]:
     if isinstance(value, dict) and set(value) == {"secure"}:
         return SECRET_PLACEHOLDER, True
     if isinstance(value, (dict, list)):
-        return json.dumps(value), False
+        return json.dumps(value, default=str), False  # YAML dates and times as Pulumi reads them: text
     if isinstance(value, bool):
         return ("true" if value else "false"), False
     if value is None:
@@ -80,12 +95,11 @@ def load_project(directory: str, stack: str) -> Project:
     directory = os.path.abspath(directory)
     if not os.path.isdir(directory):
         raise UsageError(f"--cwd {directory} is not a directory")
-    manifest = _read_yaml(os.path.join(directory, "Pulumi.yaml"), "Pulumi.yaml")
-    name = manifest.get("name")
-    runtime = manifest.get("runtime")
+    manifest = _read_yaml(os.path.join(directory, "Pulumi.yaml"), "Pulumi.yaml", PROJECT_SCHEMA,
+                          "see https://www.pulumi.com/docs/iac/concepts/projects/project-file/")
+    name = manifest["name"]
+    runtime = manifest["runtime"]
     runtime_name = runtime.get("name") if isinstance(runtime, dict) else runtime
-    if not name:
-        raise UsageError(f"{directory}/Pulumi.yaml has no `name`: add the project name")
     if runtime_name != "python":
         raise UsageError(f"{directory}/Pulumi.yaml has runtime {runtime_name!r}; perimeter preview runs Python programs only")
     main = os.path.join(directory, manifest.get("main") or "")
@@ -99,9 +113,8 @@ def load_project(directory: str, stack: str) -> Project:
         available = sorted(f[len("Pulumi."):-len(".yaml")] for f in os.listdir(config_dir)
                            if f.startswith("Pulumi.") and f.endswith(".yaml") and f != "Pulumi.yaml") if os.path.isdir(config_dir) else []
         raise UsageError(f"stack file {stack_file} not found; stacks here: {', '.join(available) or 'none'}")
-    stack_doc = _read_yaml(stack_file, "stack file")
-    raw = stack_doc.get("config") or {}
-    if not isinstance(raw, dict):
-        raise UsageError(f"{stack_file}: `config` must be a mapping of key: value")
+    stack_doc = _read_yaml(stack_file, "stack file", STACK_SCHEMA,
+                           "`config` is a mapping of `namespace:key: value` (see `pulumi config set`)")
+    raw = (stack_doc or {}).get("config") or {}
     config, secret_keys = engine_config(name, raw)
     return Project(name, directory, main, stack, stack_file, config, secret_keys)

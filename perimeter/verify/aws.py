@@ -24,6 +24,9 @@ from botocore.exceptions import (
     ParamValidationError,
     ReadTimeoutError,
 )
+from botocore.parsers import ResponseParserError
+
+from ..errors import UsageError
 
 # (botocore service name, operation) -> IAM action. Reads only.
 READ_OPERATIONS: dict[tuple[str, str], str] = {
@@ -123,9 +126,21 @@ def make_session(connection: Connection) -> boto3.Session:
     return session
 
 
+def max_attempts(session: boto3.Session) -> int:
+    """Attempts per call, the first included: AWS_MAX_ATTEMPTS / a profile's max_attempts, else DEFAULT_MAX_ATTEMPTS."""
+    try:
+        value = int(session._session.get_config_variable("max_attempts") or DEFAULT_MAX_ATTEMPTS)
+    except (TypeError, ValueError):
+        value = 0
+    if not 1 <= value <= 20:
+        raise UsageError("AWS_MAX_ATTEMPTS (or the profile's max_attempts) must be a whole number from 1 to 20")
+    return value
+
+
 def _client_config(session: boto3.Session, connection: Connection) -> Config:
-    max_attempts = int(session._session.get_config_variable("max_attempts") or DEFAULT_MAX_ATTEMPTS)
-    options: dict[str, Any] = {"retries": {"mode": RETRY_MODE, "max_attempts": max_attempts},
+    # `total_max_attempts` counts the first request, as AWS_MAX_ATTEMPTS does; botocore's
+    # `max_attempts` in a Config counts retries only, which would be one attempt more than documented.
+    options: dict[str, Any] = {"retries": {"mode": RETRY_MODE, "total_max_attempts": max_attempts(session)},
                                "connect_timeout": CONNECT_TIMEOUT, "read_timeout": READ_TIMEOUT}
     if connection.endpoint_url:
         # A custom endpoint (proxy, test server) has no wildcard DNS for bucket-name hosts.
@@ -193,7 +208,10 @@ class Reader:
             return Unverifiable(f"{service}:{operation} rejected the identifier from the outputs: "
                                 f"{' '.join(str(error).split())}")
         except BotoCoreError as error:
-            return Unverifiable(f"{service}:{operation} failed: {error}")
+            return Unverifiable(f"{service}:{operation} failed: {_first_line(str(error))}")
+        except (ResponseParserError, ValueError) as error:  # a body that is not an AWS response (binary, HTML)
+            return Unverifiable(f"{service}:{operation}: the endpoint's answer is not an AWS response "
+                                f"({_first_line(str(error).split(':', 1)[0])})", unreachable=True)
 
 
 def classify(error: ClientError, operation: str, code: str) -> Exception:

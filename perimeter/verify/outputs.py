@@ -9,13 +9,13 @@ the program knows (which key encrypts what, which guardrail version is pinned).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional
 
 import jsonschema
 
 from ..errors import UsageError
+from ..inputs import load_document
 
 # PCI DSS 10.5.1 wants a year of audit history; beyond 7 years data is kept
 # longer than any stated purpose (SOC 2 C1.2). A resource entry can override.
@@ -100,13 +100,7 @@ def validate(document: Any, source: str) -> dict[str, Any]:
 
 
 def load(path: str) -> dict[str, Any]:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            document = json.load(handle)
-    except json.JSONDecodeError as error:
-        raise UsageError(f"{path}: not JSON ({error.msg} at line {error.lineno}, column {error.colno}); "
-                         "write it with `pulumi stack output --json`") from None
-    return validate(document, path)
+    return validate(load_document(path, what="--outputs", fix="write it with `pulumi stack output --json`"), path)
 
 
 def targets(outputs: Mapping[str, Any], account: str, region: str) -> list[Target]:

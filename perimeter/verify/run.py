@@ -3,8 +3,9 @@
 Every check x resource becomes one Evaluation row: COMPLIANT, NON_COMPLIANT,
 or NOT_APPLICABLE with "not verifiable: <why>" when AWS could not answer. A
 violation is a finding at the control's level (mandatory); a check AWS could
-not answer is an advisory finding, never a pass. When AWS could not be reached
-for some check, the report carries no complete verdict and the run exits 2.
+not answer is an advisory finding, never a pass. A run with no verdict (exit 2,
+or 1 with `--strict`): nothing verified, a mandatory check AWS would not
+answer, or AWS unreachable for some check; the report is still written.
 """
 
 from __future__ import annotations
@@ -12,14 +13,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Optional
+from typing import Callable, Optional
 
 import perimeter_policies
 from perimeter_policies.pack import PACK_NAME
 
 from ..engine.analyzer import pack_version
 from ..errors import HarnessError
-from ..report import COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE, Evaluation, Finding, Report, Resource
+from ..report import COMPLIANT, EXIT_VIOLATIONS, NON_COMPLIANT, NOT_APPLICABLE, Evaluation, Finding, Report, Resource
 from . import outputs as contract
 from .aws import Connection, Reader, ResourceMissing, Unverifiable, make_session
 from .checks import Check, all_checks
@@ -75,7 +76,34 @@ def _account_id(reader: Reader, connection: Connection) -> str:
         raise HarnessError(f"cannot verify against {where}: {reason}") from None
 
 
-def run_verify(options: VerifyOptions) -> Report:
+def verdict_gap(evaluations: list[Evaluation], unreachable: bool) -> str:
+    """Why the run has no verdict ("" when it has one): nothing verified, a mandatory check unanswered, AWS unreachable.
+
+    A check AWS would not answer (denied, throttled, not implemented) proves nothing, so a mandatory
+    control left unanswered cannot be reported as holding.
+    """
+    if verified_nothing(evaluations):
+        return f"nothing was verified: all {len(evaluations)} checks were not verifiable"
+    blind = sorted({e.policy for e in evaluations
+                    if e.status == NOT_APPLICABLE and control(e.policy).enforcement_level == "mandatory"})
+    if blind:
+        count = sum(1 for e in evaluations if e.status == NOT_APPLICABLE and e.policy in blind)
+        return f"{count} mandatory check(s) not verifiable ({', '.join(blind)})"
+    return "some checks could not reach AWS" if unreachable else ""
+
+
+def verified_nothing(evaluations: list[Evaluation]) -> bool:
+    return not any(e.status in (COMPLIANT, NON_COMPLIANT) for e in evaluations)
+
+
+def exit_code(report: Report, strict: bool) -> int:
+    """Report.exit_code, except that `--strict` turns "no verdict" into a failure, unless nothing was verified."""
+    if report.no_verdict and strict and not verified_nothing(report.evaluations):
+        return EXIT_VIOLATIONS
+    return report.exit_code
+
+
+def run_verify(options: VerifyOptions, progress: Optional[Callable[[str, int, int], None]] = None) -> Report:
     declared = contract.load(options.outputs_path) if options.outputs_path else None
     connection = Connection(contract.region_of(declared, options.region), options.endpoint_url)
     reader = Reader(make_session(connection), connection)
@@ -90,14 +118,15 @@ def run_verify(options: VerifyOptions) -> Report:
     targets = contract.targets(declared, reader.account_id, connection.region)
     checks = all_checks()
     evaluations, findings, unreachable = [], [], False
-    for target in targets:
-        for check in (c for c in checks if c.resource_type == target.type):
-            outcome = evaluate(check, reader, target)
-            unreachable = unreachable or outcome.unreachable
-            evaluations.append(Evaluation(check.control, target.urn, target.type, PHASE, outcome.status,
-                                          outcome.message))
-            if outcome.status != COMPLIANT:
-                findings.append(_finding(check.control, target, outcome))
+    planned = [(target, check) for target in targets for check in checks if check.resource_type == target.type]
+    for done, (target, check) in enumerate(planned, 1):
+        outcome = evaluate(check, reader, target)
+        if progress:
+            progress("verify", done, len(planned))
+        unreachable = unreachable or outcome.unreachable
+        evaluations.append(Evaluation(check.control, target.urn, target.type, PHASE, outcome.status, outcome.message))
+        if outcome.status != COMPLIANT:
+            findings.append(_finding(check.control, target, outcome))
 
     return Report(
         command="verify", project=PROJECT, stack=options.stack, pack_name=PACK_NAME, pack_version=pack_version(os.path.dirname(os.path.dirname(perimeter_policies.__file__))),
@@ -108,5 +137,5 @@ def run_verify(options: VerifyOptions) -> Report:
                         for e in evaluations if e.status == NOT_APPLICABLE],
         outputs=declared,
         extra={"checkedAt": checked_at, "accountId": reader.account_id, "region": connection.region},
-        no_verdict="some checks could not reach AWS" if unreachable else "",
+        no_verdict=verdict_gap(evaluations, unreachable),
     )

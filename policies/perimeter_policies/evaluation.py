@@ -15,7 +15,7 @@ from typing import Any, Mapping, Optional, Union
 
 from .model import Deferred, ResourceView, StackView, Violation
 from .rule import Rule
-from .waivers import parse_waivers, waiver_for
+from .waivers import waiver_for, waivers_in
 
 OUTCOMES_MARKER = "perimeter-outcomes:"
 
@@ -64,7 +64,7 @@ def parse_not_applicable_reason(reason: str) -> Optional[dict[str, Any]]:
 
 def evaluate(rule: Rule, subject: Union[ResourceView, StackView], supplied_config: Optional[Mapping[str, Any]]) -> Evaluation:
     config = rule.config(supplied_config)
-    waivers = parse_waivers(rule.name, config.get("waivers"), waivable=rule.waivable)
+    waivers = waivers_in(rule.name, config, waivable=rule.waivable)
     default_urn = subject.urn if isinstance(subject, ResourceView) else ""
     result = Evaluation()
     for outcome in rule.check(subject, config):

@@ -20,7 +20,7 @@ from .adapter import resource_view, stack_view
 from .evaluation import evaluate
 from .frameworks import PCI_DSS_NAME, PCI_DSS_VERSION
 from .rule import Rule
-from .waivers import WAIVERS_SCHEMA
+from .waivers import WAIVER_CONFIG_PROPERTIES
 
 PACK_NAME = "perimeter"
 
@@ -40,7 +40,7 @@ def load_rules() -> list[Rule]:
 
 
 def config_schema(rule: Rule) -> PolicyConfigSchema:
-    return PolicyConfigSchema(properties={**rule.config_properties, "waivers": WAIVERS_SCHEMA})
+    return PolicyConfigSchema(properties={**rule.config_properties, **WAIVER_CONFIG_PROPERTIES})
 
 
 def _report(rule: Rule, args: Any, report_violation: Any, subject: Any) -> None:

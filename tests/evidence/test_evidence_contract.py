@@ -21,7 +21,10 @@ INVENTORY = {
 PROGRAM_TAIL = "\nimport json, pulumi\npulumi.export('modelInventory', json.loads({inventory!r}))\n"
 NAKED_URN = "urn:pulumi:test::scenario::aws:s3/bucket:Bucket::naked"
 WAIVER = {"resource": NAKED_URN, "reason": "Legacy export bucket, decommissioned in Q1",
-          "approver": "ciso@example.com", "expires": "2099-12-31"}
+          "approver": "ciso@example.com", "expires": "2027-06-30"}
+# The evaluation clock (waiver expiry, generatedAt): never the day the suite runs.
+EPOCH_2026_11_29 = "1795953600"
+EXPIRED_WAIVER = dict(WAIVER, resource="urn:pulumi:test::scenario::aws:kms/key:Key::*", expires="2026-01-31")
 
 
 def _project(tmp_path, inventory):
@@ -38,11 +41,13 @@ def evidence(tmp_path_factory):
     config.write_text(json.dumps({
         "s3-bucket-public-access-block-present": {"waivers": [WAIVER]},
         "approved-regions": {"waivers": [dict(WAIVER, resource="*")]},
-        "kms-key-rotation-enabled": {"waivers": [{"resource": "*", "reason": "short"}]},
+        "kms-key-rotation-enabled": {"waivers": [EXPIRED_WAIVER]},
     }))
     out = tmp_path / "out"
-    result = run_cli("evidence", "--cwd", _project(tmp_path, INVENTORY), "--stack", "test",
-                     "--policy-config", str(config), "--out", str(out))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", EPOCH_2026_11_29)
+        result = run_cli("evidence", "--cwd", _project(tmp_path, INVENTORY), "--stack", "test",
+                         "--policy-config", str(config), "--out", str(out))
     return result, out
 
 
@@ -65,11 +70,11 @@ def test_waived_finding_is_reported_as_waived_with_its_reason(evidence):
     assert {"COMPLIANT", "NON_COMPLIANT", "WAIVED"} <= statuses
 
 
-def test_waivers_register_lists_active_malformed_and_not_waivable(evidence):
+def test_waivers_register_lists_active_expired_and_not_waivable(evidence):
     text = (evidence[1] / "waivers.md").read_text()
     assert "| `s3-bucket-public-access-block-present` | `" + NAKED_URN + "` | active |" in text
     assert "not-waivable: policy approved-regions is critical and cannot be waived" in text
-    assert "malformed: `approver` is missing" in text
+    assert "| expired: expired on 2026-01-31 |" in text
 
 
 def test_manifest_hashes_match_the_files(evidence):

@@ -112,7 +112,7 @@ def test_missing_configuration_blocks_beside_unknown_inputs():
 
 
 def test_waiver_on_the_bucket_urn():
-    waiver = {"resource": "*::aws:s3/bucket:Bucket::docs", "reason": "Public dataset mirror, no account data",
-              "approver": "ciso@example.com", "expires": "2099-01-01"}
+    waiver = {"resource": "urn:pulumi:test::*::aws:s3/bucket:Bucket::docs", "reason": "Public dataset mirror, no account data",
+              "approver": "ciso@example.com", "expires": "2027-06-30"}
     result = analyze_stack(POLICY, [bucket()], {"waivers": [waiver]})
     assert not result.violations and result.waived[0]["urn"] == BUCKET_URN

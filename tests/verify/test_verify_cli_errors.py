@@ -33,7 +33,7 @@ def test_unreachable_endpoint_is_no_verdict(compliant):
 
 
 @pytest.mark.parametrize("content, fragment", [
-    ("{not json", "not JSON"),
+    ("{not json", "is not valid JSON"),
     (json.dumps({"kmsKeyArns": "arn:aws:kms:eu-west-1:123456789012:key/x"}), "invalid outputs"),
     (json.dumps({"region": "eu-west-1", "kmsKeyArns": {"documents": "not-an-arn"},
                  "buckets": {"documents": {"name": "b"}}, "trail": {"name": "t"}, "logGroups": {"app": {"name": "g"}},

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from .conftest import run_cli
+from .conftest import run_cli, run_in_process
 from .environment import ACCOUNT, BUCKETS, LOG_GROUPS, REGION, TRAIL, client
 
 
@@ -20,10 +20,15 @@ def mandatory(report: dict) -> set[tuple[str, str]]:
     return {(v["policy"], v["urn"]) for v in report["violations"] if v["enforcementLevel"] == "mandatory"}
 
 
-def test_compliant_deployment_passes(compliant):
+def test_compliant_deployment_with_unverifiable_mandatory_checks_has_no_verdict(compliant):
     endpoint_url, outputs, path = compliant
-    code, report = verify_json(endpoint_url, path)
-    assert code == 0, report["violations"]
+    result = run_cli("--outputs", str(path), "--endpoint-url", endpoint_url, "--format", "json")
+    code, report = result.returncode, json.loads(result.stdout)
+    assert code == 2, report["violations"]
+    assert result.stderr.strip().splitlines() == [
+        "perimeter: no verdict: 4 mandatory check(s) not verifiable (bedrock-guardrail-blocks-card-numbers, "
+        "bedrock-guardrail-live, detection-services-enabled, opensearch-serverless-not-public); exit 2: "
+        "see the report's not-verifiable rows"]
     assert mandatory(report) == set()
     assert report["accountId"] == ACCOUNT and report["checkedAt"].endswith("+00:00")
     # What moto cannot answer is reported as not verifiable, never as a pass.
@@ -59,6 +64,12 @@ def _private_dns_off(endpoint_url: str, outputs: dict) -> None:
         PrivateDnsEnabled=False, PolicyDocument=old["PolicyDocument"])["VpcEndpoint"]["VpcEndpointId"]]
 
 
+def _invocation_text_logging_on(endpoint_url: str, outputs: dict) -> None:
+    bedrock = client(endpoint_url, "bedrock")
+    config = bedrock.get_model_invocation_logging_configuration()["loggingConfig"]
+    bedrock.put_model_invocation_logging_configuration(loggingConfig={**config, "textDataDeliveryEnabled": True})
+
+
 DRIFTS = {
     "rotation-off": (_drift("kms", "disable_key_rotation", KeyId=lambda o: o["kmsKeyArns"]["documents"]),
                      "kms-key-rotation-enabled", lambda o: o["kmsKeyArns"]["documents"]),
@@ -71,6 +82,8 @@ DRIFTS = {
                               lambda o: f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{LOG_GROUPS['application']}"),
     "invocation-logging-deleted": (_drift("bedrock", "delete_model_invocation_logging_configuration"),
                                    "bedrock-invocation-logging-configured",
+                                   lambda o: f"aws://{ACCOUNT}/{REGION}/bedrock/model-invocation-logging"),
+    "invocation-text-logging-on": (_invocation_text_logging_on, "bedrock-invocation-logging-metadata-only",
                                    lambda o: f"aws://{ACCOUNT}/{REGION}/bedrock/model-invocation-logging"),
     "endpoint-private-dns-off": (_private_dns_off,
                                  "bedrock-endpoint-private",
@@ -85,5 +98,31 @@ def test_drift_is_reported_under_its_control(compliant, drift):
     apply(endpoint_url, outputs)
     path.write_text(json.dumps(outputs))
     code, report = verify_json(endpoint_url, path)
-    assert code == 1
+    assert code == 2  # the drift is found, but moto leaves mandatory checks unanswered: no verdict
     assert mandatory(report) == {(control_id, urn(outputs))}
+
+
+def test_strict_turns_no_verdict_into_a_failure(compliant):
+    endpoint_url, _, path = compliant
+    result = run_cli("--outputs", str(path), "--endpoint-url", endpoint_url, "--strict", "--quiet")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1].endswith("exit 1 (--strict): see the report's not-verifiable rows")
+
+
+def test_fully_verified_compliant_deployment_passes(compliant, moto_gaps_answered, capsys):
+    endpoint_url, _, path = compliant
+    code, out, err = run_in_process(capsys, "--outputs", str(path), "--endpoint-url", endpoint_url, "--format", "json")
+    report = json.loads(out)
+    assert code == 0 and err == "", err
+    assert report["notApplicable"] == [] and mandatory(report) == set()
+
+
+@pytest.mark.parametrize("drift", sorted(DRIFTS))
+def test_fully_verified_drift_fails(compliant, moto_gaps_answered, capsys, drift):
+    endpoint_url, outputs, path = compliant
+    apply, control_id, urn = DRIFTS[drift]
+    apply(endpoint_url, outputs)
+    path.write_text(json.dumps(outputs))
+    code, out, _ = run_in_process(capsys, "--outputs", str(path), "--endpoint-url", endpoint_url, "--format", "json")
+    assert code == 1
+    assert mandatory(json.loads(out)) == {(control_id, urn(outputs))}
