@@ -18,7 +18,9 @@ INSTANCE = "aws:ec2/instance:Instance"
 TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
 SAFE_VARIABLES = {"LOG_LEVEL": "INFO", "TABLE_NAME": "perimeter-sessions", "GUARDRAIL_VERSION": "3",
                   "DB_SECRET_ARN": "arn:aws:secretsmanager:eu-west-1:111122223333:secret:db-AbCdEf",
-                  "API_TOKEN_PARAMETER": "/perimeter/prod/api-token", "MODEL_ID": "eu.anthropic.claude-3-haiku-20240307-v1:0"}
+                  "API_TOKEN_PARAMETER": "/perimeter/prod/api-token",
+                  "QUEUE_URL": "https://sqs.eu-west-1.amazonaws.com/111122223333/perimeter-dev-assistant-escalations",
+                  "MODEL_ID": "eu.anthropic.claude-3-haiku-20240307-v1:0"}
 SAFE_USER_DATA = "#!/bin/bash\nset -euo pipefail\nyum install -y amazon-cloudwatch-agent\nsystemctl enable --now app\n"
 # Built at run time so no secret-shaped literal sits in the repository.
 ACCESS_KEY_ID = "AKIA" + "Q" * 8 + "7" * 8
@@ -56,7 +58,8 @@ def test_ordinary_values_pass(record):
 @pytest.mark.parametrize("value, kind", [
     (ACCESS_KEY_ID, "an AWS access key id"),
     (PEM, "a private key"),
-    ("postgres://app:password=" + "Tr0ub4dor", "a password-style assignment"),
+    ("password=" + "Tr0ub4dor", "a password-style assignment"),
+    ("postgres://app:" + "Tr0ub4dor@db.internal:5432/app", "credentials in a URL"),
     (RANDOM_SECRET, "a high-entropy string"),
     ("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "a high-entropy string"),
 ])

@@ -17,12 +17,14 @@ never by its content). A value that is a reference (an ARN, an SSM parameter
 path, `{{resolve:...}}`) is not a secret, and ARNs inside text are skipped:
 1. an AWS access key id (`AKIA`/`ASIA` + 16 upper-case letters or digits);
 2. a PEM private key block (`-----BEGIN ... PRIVATE KEY-----`);
-3. a password-style assignment in text (`password=`, `secret:`, `token=`,
+3. credentials in a URL (`scheme://user:password@host`); other URLs (queue
+   URLs, endpoints) name things and are skipped from here on;
+4. a password-style assignment in text (`password=`, `secret:`, `token=`,
    `api_key=` ... followed by a value);
-4. an environment variable whose name says secret (PASSWORD, SECRET, TOKEN,
+5. an environment variable whose name says secret (PASSWORD, SECRET, TOKEN,
    API_KEY, PRIVATE_KEY, CREDENTIAL) with a literal value that is not a
    reference (an ARN, an SSM parameter path, a `{{resolve:...}}`);
-5. a high-entropy token: a run of at least `minTokenLength` (default 20)
+6. a high-entropy token: a run of at least `minTokenLength` (default 20)
    base64 or hex characters whose Shannon entropy (bits per character) is at
    least `base64EntropyThreshold` (default 4.5) or, for hex-only runs,
    `hexEntropyThreshold` (default 3.0). Random 40-character AWS secret keys
@@ -60,6 +62,8 @@ SECRET_NAME = re.compile(r"(?i)(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?K
 REFERENCE = re.compile(r"^(arn:aws[a-z-]*:(secretsmanager|ssm|kms):|/|\{\{resolve:|ssm:|secretsmanager:)")
 TOKEN = re.compile(r"[A-Za-z0-9+/_-]+={0,2}")
 ARN = re.compile(r"arn:aws[a-z-]*:[^\s'\"]*")
+URL = re.compile(r"[a-z][a-z0-9+.-]*://[^\s'\"]*", re.IGNORECASE)
+URL_CREDENTIALS = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@'\"]+:[^/\s@'\"]+@", re.IGNORECASE)
 HEX = re.compile(r"^[0-9a-fA-F]+$")
 
 
@@ -77,6 +81,9 @@ def detect(text: str, config: Mapping[str, Any], name: Optional[str] = None) -> 
     if REFERENCE.match(text.strip()):
         return None  # an ARN, parameter path or dynamic reference names a secret, it is not one.
     text = ARN.sub(" ", text)  # ARNs inside text (`...:secret:db-AbCdEf`) are references too.
+    if URL_CREDENTIALS.search(text):
+        return "credentials in a URL"
+    text = URL.sub(" ", text)  # a URL names an endpoint (a queue, an API); its path is not a secret.
     if ASSIGNMENT.search(text):
         return "a password-style assignment"
     if name and SECRET_NAME.search(name) and text.strip():
