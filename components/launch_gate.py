@@ -234,18 +234,18 @@ def judge(records: Sequence[tuple[Path, Mapping[str, Any]]], subject: Subject, s
 
     if not records:
         return GateStatus(PENDING, f"no evaluation record in {where}; run `{rerun}` and commit the record")
-    matching = [(p, r) for p, r in records if mismatch(r, subject) is None]
-    if not matching:
+    eligible = [(p, r) for p, r in records if r["mode"] == LIVE or not settings.require_live]
+    if not eligible:
         path, latest = records[-1]
+        return GateStatus(PENDING, f"no live evaluation record in {where} ({len(records)} offline, which do not count: "
+                                   f"this stack requires a live evaluation); run `{rerun}` against the deployed "
+                                   "guardrail and commit the record", shown(path), evaluated_at(latest))
+    matching = [(p, r) for p, r in eligible if mismatch(r, subject) is None]
+    if not matching:
+        path, latest = eligible[-1]
         return GateStatus(STALE, f"{mismatch(latest, subject)} since {shown(path)}; re-run `{rerun}` and commit "
                                  "the record", shown(path), evaluated_at(latest))
-    eligible = [(p, r) for p, r in matching if r["mode"] == LIVE or not settings.require_live]
-    if not eligible:
-        path, latest = matching[-1]
-        return GateStatus(PENDING, f"only an offline evaluation ({shown(path)}) matches the current configuration "
-                                   f"and this stack requires a live one; run `{rerun}` against the deployed guardrail "
-                                   "and commit the record", shown(path), evaluated_at(latest))
-    path, record = eligible[-1]
+    path, record = matching[-1]
     failed = failed_categories(record, settings)
     if record["panLeaks"]:
         failed.insert(0, f"{record['panLeaks']} card-number leak(s)")

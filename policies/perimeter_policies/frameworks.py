@@ -51,6 +51,7 @@ PCI_DSS = {
     "10.7.2": "Failures of critical security control systems are detected, alerted and addressed",
     "11.5.1": "Intrusion-detection and/or intrusion-prevention techniques are used",
     "12.3.1": "Each flexibly implemented requirement has a targeted risk analysis",
+    "12.4.1": "Executive management assigns responsibility for protecting account data and PCI DSS compliance",
     "12.5.2": "PCI DSS scope is documented and confirmed at least every 12 months",
     "12.8.1": "A list of third-party service providers is maintained",
     "12.8.4": "Service providers' PCI DSS compliance status is monitored at least every 12 months",
