@@ -25,11 +25,16 @@ from .roles import scoped_role
 APP_ROLE, AUDITOR_ROLE = "app", "auditor"
 INVOKE_ACTIONS = ("bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream")
 # The complete list of actions the application role may ever hold.
-APPLICATION_ACTIONS = frozenset(INVOKE_ACTIONS + (
-    "bedrock:ApplyGuardrail", "bedrock:Retrieve", "kms:Decrypt", "logs:CreateLogStream", "logs:PutLogEvents",
+# Lambda in a VPC attaches its own network interfaces; DescribeNetworkInterfaces has no resource scope.
+NETWORK_INTERFACE_ACTIONS = ("ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces",
+                             "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses",
+                             "ec2:UnassignPrivateIpAddresses")
+QUEUE_KEY_ACTIONS = ("kms:GenerateDataKey", "kms:Decrypt")
+APPLICATION_ACTIONS = frozenset(INVOKE_ACTIONS + NETWORK_INTERFACE_ACTIONS + QUEUE_KEY_ACTIONS + (
+    "bedrock:ApplyGuardrail", "bedrock:Retrieve", "logs:CreateLogStream", "logs:PutLogEvents", "sqs:SendMessage",
 ))
-# The workload runs as an ECS task in the private subnets.
-APPLICATION_SERVICE = "ecs-tasks.amazonaws.com"
+# The workload is the assistant's Lambda function in the private subnets.
+APPLICATION_SERVICE = "lambda.amazonaws.com"
 
 
 @dataclass(frozen=True)
@@ -64,7 +69,11 @@ class AccessArgs:
     guardrail_version: pulumi.Input[str]
     guardrail_key_arn: pulumi.Input[str]
     knowledge_base_arn: pulumi.Input[str]
-    application_log_group_arn: str
+    # Log groups the assistant writes: its transcript and its runtime log.
+    application_log_group_arns: Sequence[str]
+    # Queues the assistant may send to (escalation cases, failures), and their key.
+    queue_arns: Sequence[str]
+    queue_key_arn: pulumi.Input[str]
     auditor_principals: Sequence[str]
     audit_key_arn: pulumi.Input[str]
     audit_bucket_arns: Sequence[str]
@@ -96,7 +105,11 @@ def application_permissions(context: AwsContext, args: AccessArgs) -> pulumi.Out
         statement("DecryptGuardrailThroughBedrock", ["kms:Decrypt"], [args.guardrail_key_arn],
                   conditions={"StringEquals": {"kms:ViaService": context.service_endpoint("bedrock")}}),
         statement("WriteApplicationLogs", ["logs:CreateLogStream", "logs:PutLogEvents"],
-                  [f"{args.application_log_group_arn}:log-stream:*"]),
+                  [f"{arn}:log-stream:*" for arn in args.application_log_group_arns]),
+        statement("SendCasesAndFailures", ["sqs:SendMessage"], list(args.queue_arns)),
+        statement("EncryptQueuedCasesThroughSqs", QUEUE_KEY_ACTIONS, [args.queue_key_arn],
+                  conditions={"StringEquals": {"kms:ViaService": context.service_endpoint("sqs")}}),
+        statement("AttachToPrivateSubnets", NETWORK_INTERFACE_ACTIONS, ["*"]),
     ])
 
 
@@ -126,9 +139,9 @@ class Access(pulumi.ComponentResource):
         self.application = scoped_role(
             f"{name}-{APP_ROLE}",
             role_name=names.role(APP_ROLE),
-            description="Support assistant: invoke the approved model with the pinned guardrail, retrieve, log",
-            trust_policy=assume_role_policy(APPLICATION_SERVICE, source_account=context.account_id,
-                                            source_arn=context.arn("ecs", "*")),
+            description="Support assistant: invoke the approved model with the pinned guardrail, retrieve, log, hand off",
+            # Lambda assumes its execution role with no source ARN in the request; the account still binds it.
+            trust_policy=assume_role_policy(APPLICATION_SERVICE, source_account=context.account_id),
             permissions=application_permissions(context, args),
             parent=self,
         )

@@ -13,25 +13,30 @@ from typing import Any
 import pulumi_aws as aws
 
 from .access import APP_ROLE, AUDITOR_ROLE, Access, AccessArgs, ApprovedModel
-from .audit import APPLICATION_LOGS, INVOCATION_LOGS, TRAIL_LOGS, Audit, AuditArgs
+from .assistant import Assistant, AssistantArgs
+from .audit import INVOCATION_LOGS, TRAIL_LOGS, TRANSCRIPT_LOGS, Audit, AuditArgs
 from .aws_context import AwsContext
 from .config import PerimeterConfig
 from .governance import model_inventory
 from .guardrail import Guardrail, GuardrailArgs, GuardrailPolicy
 from .keys import DataClassKey, Keys, KeysArgs, ServiceGrant
 from .knowledge_base import KnowledgeBase, KnowledgeBaseArgs
+from .launch_gate import build_launch_gate
 from .naming import PerimeterNames
-from .posture import Posture, PostureArgs
+from .posture import FINDING_ALERTS, Posture, PostureArgs, finding_rule_arn
 from .private_network import EndpointGrant, PrivateNetwork, PrivateNetworkArgs
 
-KNOWLEDGE, AUDIT, GUARDRAIL = "knowledge", "audit", "guardrail"
-FLOW_LOGS = "vpc-flow-logs"
+KNOWLEDGE, AUDIT, GUARDRAIL, ASSISTANT = "knowledge", "audit", "guardrail", "assistant"
+FLOW_LOGS, ASSISTANT_RUNTIME_LOGS = "vpc-flow-logs", "assistant-runtime"
+AUDIT_LOG_GROUPS = (TRAIL_LOGS, INVOCATION_LOGS, TRANSCRIPT_LOGS, ASSISTANT_RUNTIME_LOGS, FLOW_LOGS)
+# Queues the assistant sends to (escalation cases, failures); the redrive queue is filled by SQS itself.
+ASSISTANT_QUEUES = ("escalations", "failures")
 
 
 def key_specs(names: PerimeterNames) -> list[DataClassKey]:
     context = names.context
     this_account = {"aws:SourceAccount": context.account_id}
-    audit_log_groups = [names.log_group_arn(p) for p in (TRAIL_LOGS, INVOCATION_LOGS, APPLICATION_LOGS, FLOW_LOGS)]
+    audit_log_groups = [names.log_group_arn(p) for p in AUDIT_LOG_GROUPS]
     return [
         DataClassKey(
             KNOWLEDGE, "Perimeter knowledge sources, vector index and ingestion data",
@@ -64,9 +69,15 @@ def key_specs(names: PerimeterNames) -> list[DataClassKey]:
                              ["kms:Decrypt", "kms:GenerateDataKey*"],
                              {"StringEquals": this_account,
                               "ArnLike": {"aws:SourceArn": context.arn("cloudwatch", "alarm:*")}}),
+            ServiceGrant("FindingRulesPublishToEncryptedTopic", "events.amazonaws.com",
+                         ["kms:Decrypt", "kms:GenerateDataKey*"],
+                         {"StringEquals": this_account,
+                          "ArnEquals": {"aws:SourceArn": [finding_rule_arn(context, names, a) for a in FINDING_ALERTS]}}),
             ),
         ),
         DataClassKey(GUARDRAIL, "Perimeter Bedrock guardrail policy", used_via=("bedrock",)),
+        DataClassKey(ASSISTANT, "Perimeter assistant: function environment, escalation and failure queues",
+                     used_via=("lambda", "sqs")),
     ]
 
 
@@ -94,8 +105,11 @@ def endpoint_grants(model: ApprovedModel, guardrail: Guardrail, knowledge_base: 
             EndpointGrant("UsePerimeterKeys", ["kms:Decrypt", "kms:DescribeKey"], [k.arn for k in keys.keys.values()]),
         ],
         "logs": [
-            EndpointGrant("WriteApplicationLogs", ["logs:CreateLogStream", "logs:PutLogEvents"],
-                          [f"{names.log_group_arn(APPLICATION_LOGS)}:log-stream:*"]),
+            EndpointGrant("WriteTranscripts", ["logs:CreateLogStream", "logs:PutLogEvents"],
+                          [f"{names.log_group_arn(TRANSCRIPT_LOGS)}:log-stream:*"]),
+        ],
+        "sqs": [
+            EndpointGrant("SendCasesAndFailures", ["sqs:SendMessage"], [names.queue_arn(q) for q in ASSISTANT_QUEUES]),
         ],
         "sts": [
             EndpointGrant("AssumeWorkloadRole", ["sts:AssumeRole"], [names.role_arn(APP_ROLE)]),
@@ -112,7 +126,7 @@ def verify_targets(config, keys, knowledge_base, audit, posture, guardrail, netw
     audit_days = {"min": config.retention.audit_days, "max": config.retention.audit_days}
     invocation_days = {"min": 1, "max": config.retention.invocation_log_days}
     return {
-        "kmsKeyArns": {data_class: keys.arn(data_class) for data_class in (KNOWLEDGE, AUDIT, GUARDRAIL)},
+        "kmsKeyArns": {data_class: keys.arn(data_class) for data_class in (KNOWLEDGE, AUDIT, GUARDRAIL, ASSISTANT)},
         "buckets": {
             "knowledge": {"name": knowledge_base.sources.bucket_name, "kmsKeyArn": keys.arn(KNOWLEDGE),
                           "retentionDays": {"min": 1, "max": config.retention.knowledge_source_days}},
@@ -125,6 +139,8 @@ def verify_targets(config, keys, knowledge_base, audit, posture, guardrail, netw
         "logGroups": {
             "trail": {"name": audit.trail_log_group.name, "kmsKeyArn": keys.arn(AUDIT), "retentionDays": audit_days},
             "invocations": {"name": audit.invocation_log_group.name, "kmsKeyArn": keys.arn(AUDIT),
+                            "retentionDays": invocation_days},
+            "transcripts": {"name": audit.transcript_log_group.name, "kmsKeyArn": keys.arn(AUDIT),
                             "retentionDays": invocation_days},
         },
         "invocationLogging": {"bucket": audit.invocation_bucket.bucket_name, "logGroup": audit.invocation_log_group.name},
@@ -139,6 +155,7 @@ def build_perimeter(config: PerimeterConfig) -> dict[str, Any]:
     context = AwsContext.lookup(config.region)
     names = PerimeterNames(config.stack, context)
     guardrail_policy = GuardrailPolicy.from_settings(names.guardrail, config.guardrail)
+    launch_gate = build_launch_gate(config, guardrail_policy)
     model = ApprovedModel.for_config(context, config)
     auditor_role_arn = names.role_arn(AUDITOR_ROLE)
 
@@ -171,11 +188,13 @@ def build_perimeter(config: PerimeterConfig) -> dict[str, Any]:
         guardrail_version=guardrail.version,
         guardrail_key_arn=keys.arn(GUARDRAIL),
         knowledge_base_arn=knowledge_base.arn,
-        application_log_group_arn=names.log_group_arn(APPLICATION_LOGS),
+        application_log_group_arns=[names.log_group_arn(p) for p in (TRANSCRIPT_LOGS, ASSISTANT_RUNTIME_LOGS)],
+        queue_arns=[names.queue_arn(q) for q in ASSISTANT_QUEUES],
+        queue_key_arn=keys.arn(ASSISTANT),
         auditor_principals=config.auditor_principals,
         audit_key_arn=keys.arn(AUDIT),
         audit_bucket_arns=[b.arn for b in audit_buckets] + [context.bucket_arn(names.bucket("config"))],
-        audit_log_group_arns=[names.log_group_arn(p) for p in (TRAIL_LOGS, INVOCATION_LOGS, APPLICATION_LOGS, FLOW_LOGS)],
+        audit_log_group_arns=[names.log_group_arn(p) for p in AUDIT_LOG_GROUPS],
     ))
     network = PrivateNetwork("network", PrivateNetworkArgs(
         context=context,
@@ -198,6 +217,27 @@ def build_perimeter(config: PerimeterConfig) -> dict[str, Any]:
         audit_log_group_names=[names.log_group(TRAIL_LOGS), names.log_group(FLOW_LOGS)],
         guardrail_arn=guardrail.arn,
         guardrail_version=guardrail.version,
+        alert_emails=config.alerts.emails,
+        alert_https_endpoints=config.alerts.https_endpoints,
+    ))
+    assistant = Assistant("assistant", AssistantArgs(
+        names=names,
+        role_arn=access.application.arn,
+        subnet_ids=[s.id for s in network.subnets],
+        vpc_id=network.vpc.id,
+        vpc_cidr=config.vpc_cidr,
+        kms_key_arn=keys.arn(ASSISTANT),
+        runtime_log_group_name=names.log_group(ASSISTANT_RUNTIME_LOGS),
+        runtime_log_key_arn=keys.arn(AUDIT),
+        log_retention_days=config.retention.invocation_log_days,
+        transcript_log_group_name=audit.transcript_log_group.name,
+        reserved_concurrency=config.assistant_reserved_concurrency,
+        model_id=model.invocation_id,
+        guardrail_id=guardrail.guardrail_id,
+        guardrail_version=guardrail.version,
+        knowledge_base_id=knowledge_base.knowledge_base.id,
+        grounding_threshold=config.guardrail.grounding_threshold,
+        relevance_threshold=config.guardrail.relevance_threshold,
     ))
     return {
         "region": config.region,
@@ -213,7 +253,11 @@ def build_perimeter(config: PerimeterConfig) -> dict[str, Any]:
         "privateSubnetIds": [s.id for s in network.subnets],
         "trailArn": audit.trail.arn,
         "alarmTopicArn": posture.alarm_topic.arn,
+        "assistantFunctionArn": assistant.function.arn,
+        "escalationQueueUrl": assistant.escalation_queue.url,
+        "failureQueueUrl": assistant.failure_queue.url,
         **verify_targets(config, keys, knowledge_base, audit, posture, guardrail, network),
+        "launchGate": launch_gate.props,
         "modelInventory": model_inventory(config, guardrail_id=guardrail.guardrail_id,
                                           guardrail_arn=guardrail.arn, guardrail_version=guardrail.version),
     }

@@ -2,10 +2,14 @@
 
 CloudTrail is multi-region with log-file validation, encrypted with the audit
 key, and delivered both to a retention-bounded bucket (>= 365 days, 10.5.1)
-and to a CloudWatch log group that the posture alarms read. Invocation logs
-carry text (already redacted by the guardrail), never images or embeddings,
-and are kept only as long as the stack allows. Only the auditor role can read
-either.
+and to a CloudWatch log group that the posture alarms read.
+
+Model-invocation logging records metadata only (who called which model, when,
+tokens, guardrail outcome): text, image, embedding and video delivery are off.
+The log would otherwise hold whatever the application sends, and a
+cardholder-data store is in PCI scope (the guide's "logging trap"). The
+content an auditor needs is in the assistant's own transcript log, written
+after redaction. Only the auditor role can read any of these.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from .naming import PerimeterNames
 from .roles import scoped_role
 from .secure_bucket import SecureBucket, SecureBucketArgs
 
-TRAIL_LOGS, INVOCATION_LOGS, APPLICATION_LOGS = "cloudtrail", "invocations", "application"
+TRAIL_LOGS, INVOCATION_LOGS, TRANSCRIPT_LOGS = "cloudtrail", "invocations", "transcripts"
 INVOCATION_PREFIX, LARGE_INVOCATION_PREFIX = "invocations", "large-invocations"
 # Overwritten invocation logs are not evidence worth keeping: drop old versions quickly.
 INVOCATION_NONCURRENT_DAYS = 1
@@ -173,7 +177,7 @@ class Audit(pulumi.ComponentResource):
         self.invocation_logging = aws.bedrockmodel.InvocationLoggingConfiguration(
             name,
             logging_config=aws.bedrockmodel.InvocationLoggingConfigurationLoggingConfigArgs(
-                text_data_delivery_enabled=True,
+                text_data_delivery_enabled=False,
                 image_data_delivery_enabled=False,
                 embedding_data_delivery_enabled=False,
                 video_data_delivery_enabled=False,
@@ -193,9 +197,9 @@ class Audit(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=[self.invocation_bucket.policy, invocation_delivery.policy]),
         )
 
-        # What the assistant itself logs about each request is evidence too: same key, same bound.
-        self.application_log_group = encrypted_log_group(
-            f"{name}-application", log_group_name=names.log_group(APPLICATION_LOGS), kms_key_arn=args.kms_key_arn,
+        # The assistant's redacted transcript of each request is evidence too: same key, same bound.
+        self.transcript_log_group = encrypted_log_group(
+            f"{name}-transcripts", log_group_name=names.log_group(TRANSCRIPT_LOGS), kms_key_arn=args.kms_key_arn,
             retention_days=args.invocation_log_days, parent=self)
 
         self.register_outputs({
@@ -203,4 +207,5 @@ class Audit(pulumi.ComponentResource):
             "trailBucket": self.trail_bucket.bucket_name,
             "invocationLogBucket": self.invocation_bucket.bucket_name,
             "invocationLogGroup": self.invocation_log_group.name,
+            "transcriptLogGroup": self.transcript_log_group.name,
         })

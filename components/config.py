@@ -66,6 +66,9 @@ GEOGRAPHY_REGIONS: dict[str, tuple[str, ...]] = {
 }
 
 DEFAULT_VPC_CIDR = "10.42.0.0/16"
+# Environments whose alarms must reach a person: an unsubscribed topic alerts nobody.
+ALERTED_ENVIRONMENTS = ("staging", "prod")
+DEFAULT_ASSISTANT_CONCURRENCY = 10
 STACK_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,11}$")
 AUTONOMOUS_DECISIONS_LIMIT = "no autonomous credit, fraud or filing decisions"
 
@@ -106,6 +109,38 @@ class GovernanceSettings:
     monitoring_plan: str
     bedrock_no_training_confirmed_on: dt.date
     aws_attestations_confirmed_on: dt.date
+    bedrock_no_training_source: SourceDocument
+    aws_attestations_source: SourceDocument
+    inherited_control_max_age_days: int
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """Where an inherited control is stated: the document's name and URL."""
+
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class LaunchGateSettings:
+    """What `perimeter evaluate` measures against, and what the launch gate accepts."""
+
+    require_live: bool
+    accept_records_from: tuple[str, ...]
+    min_attack_block_rate: float
+    min_denied_topic_block_rate: float
+    min_pii_protection_rate: float
+    min_grounding_escalation_rate: float
+    max_false_refusal_rate: float
+    min_prompt_attack_strength: str
+    min_grounding_threshold: float
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    emails: tuple[str, ...]
+    https_endpoints: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -124,6 +159,14 @@ class PerimeterConfig:
     governance: GovernanceSettings
     auditor_principals: tuple[str, ...]
     vpc_cidr: str
+    alerts: AlertSettings
+    assistant_reserved_concurrency: int
+    # None: the stack is not gated (allowed outside prod); evaluation then uses the schema's defaults.
+    launch_gate: Optional[LaunchGateSettings] = None
+
+    @property
+    def evaluation_thresholds(self) -> LaunchGateSettings:
+        return self.launch_gate or _launch_gate_settings({"requireLive": False}, self.stack)
 
     @property
     def uses_cross_region_inference(self) -> bool:
@@ -207,8 +250,12 @@ def parse_config(raw: Mapping[str, Any], *, region: Optional[str], stack: str) -
         ),
         guardrail=guardrail,
         governance=_governance_settings(raw["governance"]),
+        launch_gate=_checked_launch_gate(raw, stack),
         auditor_principals=tuple(raw["auditorPrincipals"]),
         vpc_cidr=_vpc_cidr(raw.get("vpcCidr", DEFAULT_VPC_CIDR)),
+        alerts=_alert_settings(raw.get("alerts", {}), raw["environment"]),
+        assistant_reserved_concurrency=raw.get("assistant", {}).get("reservedConcurrency",
+                                                                    DEFAULT_ASSISTANT_CONCURRENCY),
     )
 
 
@@ -360,7 +407,56 @@ def _governance_settings(raw: Mapping[str, Any]) -> GovernanceSettings:
         monitoring_plan=raw["monitoringPlan"],
         bedrock_no_training_confirmed_on=_confirmed_on(raw, "bedrockNoTrainingConfirmedOn"),
         aws_attestations_confirmed_on=_confirmed_on(raw, "awsAttestationsConfirmedOn"),
+        bedrock_no_training_source=SourceDocument(**raw["bedrockNoTrainingSource"]),
+        aws_attestations_source=SourceDocument(**raw["awsAttestationsSource"]),
+        inherited_control_max_age_days=raw.get("inheritedControlMaxAgeDays",
+                                               _default("governance", "inheritedControlMaxAgeDays")),
     )
+
+
+def _default(*path: str) -> Any:
+    """A default stated in config.schema.json (the one place defaults live)."""
+    schema: Mapping[str, Any] = SCHEMA
+    for key in path:
+        schema = schema["properties"][key]
+    return schema["default"]
+
+
+def _launch_gate_settings(raw: Mapping[str, Any], stack: str) -> LaunchGateSettings:
+    def value(key: str) -> Any:
+        return raw.get(key, _default("launchGate", key))
+
+    return LaunchGateSettings(
+        require_live=raw["requireLive"],
+        accept_records_from=tuple(raw.get("acceptRecordsFrom", (stack,))),
+        min_attack_block_rate=value("minAttackBlockRate"),
+        min_denied_topic_block_rate=value("minDeniedTopicBlockRate"),
+        min_pii_protection_rate=value("minPiiProtectionRate"),
+        min_grounding_escalation_rate=value("minGroundingEscalationRate"),
+        max_false_refusal_rate=value("maxFalseRefusalRate"),
+        min_prompt_attack_strength=value("minPromptAttackStrength"),
+        min_grounding_threshold=value("minGroundingThreshold"),
+    )
+
+
+def _checked_launch_gate(raw: Mapping[str, Any], stack: str) -> Optional[LaunchGateSettings]:
+    """Prod is gated on a live evaluation: only a live record proves the deployed guardrail was tested."""
+    if "launchGate" not in raw:
+        if raw["environment"] == "prod":
+            raise ConfigError("perimeter:launchGate is required when perimeter:environment is prod; allowed: "
+                              + _describe(SCHEMA["properties"]["launchGate"]))
+        return None
+    if raw["environment"] == "prod" and not raw["launchGate"]["requireLive"]:
+        raise ConfigError("perimeter:launchGate.requireLive = false is not allowed in prod; allowed: true "
+                          "(prod launches only on a live evaluation)")
+    return _launch_gate_settings(raw["launchGate"], stack)
+
+
+def _alert_settings(raw: Mapping[str, Any], environment: str) -> AlertSettings:
+    alerts = AlertSettings(emails=tuple(raw.get("emails", ())), https_endpoints=tuple(raw.get("httpsEndpoints", ())))
+    if environment in ALERTED_ENVIRONMENTS and not (alerts.emails or alerts.https_endpoints):
+        raise ConfigError(f"perimeter:alerts is required in {environment}; allowed: {_describe(SCHEMA['properties']['alerts'])}")
+    return alerts
 
 
 def _vpc_cidr(text: str) -> str:

@@ -52,14 +52,12 @@ def policy_document(statements: Sequence[Mapping[str, Any]]) -> pulumi.Output[st
     return pulumi.Output.json_dumps({"Version": POLICY_VERSION, "Statement": list(statements)})
 
 
-def assume_role_policy(service: str, *, source_account: str, source_arn: str) -> pulumi.Output[str]:
-    """Trust one AWS service, only on behalf of this account and the named source (confused deputy)."""
+def assume_role_policy(service: str, *, source_account: str, source_arn: Optional[str] = None) -> pulumi.Output[str]:
+    """Trust one AWS service, only on behalf of this account and, where it sends one, the named source."""
+    conditions: dict[str, Any] = {"StringEquals": {"aws:SourceAccount": source_account}}
+    if source_arn is not None:
+        conditions["ArnLike"] = {"aws:SourceArn": source_arn}
     return policy_document([
-        statement(
-            "TrustServiceForThisAccountOnly",
-            ["sts:AssumeRole"],
-            principal=services(service),
-            conditions={"StringEquals": {"aws:SourceAccount": source_account},
-                        "ArnLike": {"aws:SourceArn": source_arn}},
-        )
+        statement("TrustServiceForThisAccountOnly", ["sts:AssumeRole"], principal=services(service),
+                  conditions=conditions)
     ])

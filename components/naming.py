@@ -64,3 +64,17 @@ class PerimeterNames:
     @property
     def alarm_topic(self) -> str:
         return f"{self.prefix}-security-alarms"
+
+    @property
+    def assistant_function(self) -> str:
+        return f"{self.prefix}-assistant"
+
+    @property
+    def assistant_function_arn(self) -> str:
+        return self.context.arn("lambda", f"function:{self.assistant_function}")
+
+    def queue(self, purpose: str) -> str:
+        return f"{self.prefix}-{purpose}"
+
+    def queue_arn(self, purpose: str) -> str:
+        return self.context.arn("sqs", self.queue(purpose))

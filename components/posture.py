@@ -5,7 +5,10 @@ policy pack's controls, so drift after deployment is detected (CC7.1, PCI DSS
 10.7.2, 11.5.1). Alarms on the CloudTrail log group catch anyone switching a
 control off (trail, key, guardrail, logging, detection), and a burst of
 guardrail interventions flags probing of the assistant. Alarms go to an SNS
-topic encrypted with the audit key.
+topic encrypted with the audit key, and so do GuardDuty findings of high
+severity and Security Hub findings that are critical, high or a failed PCI DSS
+control (EventBridge rules). The topic's subscribers come from stack config,
+so alerts reach people (required in staging and prod).
 """
 
 from __future__ import annotations
@@ -27,14 +30,33 @@ SNAPSHOT_FREQUENCY = "TwentyFour_Hours"
 GUARDDUTY_FEATURES: Mapping[str, Sequence[str]] = {
     "S3_DATA_EVENTS": (),
     "EBS_MALWARE_PROTECTION": (),
-    # The workload runs on ECS Fargate; GuardDuty manages its runtime agent there.
-    "RUNTIME_MONITORING": ("ECS_FARGATE_AGENT_MANAGEMENT",),
+    # The workload is a Lambda function in the VPC: GuardDuty reads its network activity.
+    "LAMBDA_NETWORK_LOGS": (),
 }
 SECURITY_HUB_STANDARDS = (
     "standards/pci-dss/v/4.0.1",
     "standards/aws-foundational-security-best-practices/v/1.0.0",
 )
 SECURITY_METRIC_NAMESPACE = "Perimeter/Security"
+# GuardDuty rates findings 1-10; 7 and above is "High" (its own scale).
+GUARDDUTY_ALERT_SEVERITY = 7
+FINDING_ALERTS: Mapping[str, Mapping[str, object]] = {
+    "guardduty-high": {
+        "source": ["aws.guardduty"], "detail-type": ["GuardDuty Finding"],
+        "detail": {"severity": [{"numeric": [">=", GUARDDUTY_ALERT_SEVERITY]}]},
+    },
+    "securityhub-critical-high": {
+        "source": ["aws.securityhub"], "detail-type": ["Security Hub Findings - Imported"],
+        "detail": {"findings": {"Severity": {"Label": ["CRITICAL", "HIGH"]},
+                                "Workflow": {"Status": ["NEW"]}, "RecordState": ["ACTIVE"]}},
+    },
+    "securityhub-pci-dss-failed": {
+        "source": ["aws.securityhub"], "detail-type": ["Security Hub Findings - Imported"],
+        "detail": {"findings": {"Compliance": {"Status": ["FAILED"],
+                                               "AssociatedStandards": {"StandardsId": [{"prefix": "standards/pci-dss/"}]}},
+                                "Workflow": {"Status": ["NEW"]}, "RecordState": ["ACTIVE"]}},
+    },
+}
 ALARM_PERIOD_SECONDS = 300
 # More interventions than this in five minutes looks like someone probing the assistant.
 GUARDRAIL_INTERVENTIONS_THRESHOLD = 20
@@ -78,6 +100,8 @@ class PostureArgs:
     audit_log_group_names: Sequence[str]
     guardrail_arn: pulumi.Input[str]
     guardrail_version: pulumi.Input[str]
+    alert_emails: Sequence[str] = ()
+    alert_https_endpoints: Sequence[str] = ()
 
 
 def managed_rules(args: PostureArgs) -> list[ManagedRule]:
@@ -119,12 +143,21 @@ def config_bucket_statements(context: AwsContext, bucket_arn: str) -> list[dict]
     ]
 
 
-def alarm_topic_policy(context: AwsContext, topic_arn: str) -> pulumi.Output[str]:
+def finding_rule_arn(context: AwsContext, names: PerimeterNames, alert: str) -> str:
+    return context.arn("events", f"rule/{names.prefix}-{alert}")
+
+
+def alarm_topic_policy(context: AwsContext, names: PerimeterNames, topic_arn: str) -> pulumi.Output[str]:
     return policy_document([
         statement("CloudWatchAlarmsOfThisAccountPublish", ["sns:Publish"], [topic_arn],
                   principal=services("cloudwatch.amazonaws.com"),
                   conditions={"StringEquals": {"aws:SourceAccount": context.account_id},
                               "ArnLike": {"aws:SourceArn": context.arn("cloudwatch", "alarm:*")}}),
+        statement("FindingRulesPublish", ["sns:Publish"], [topic_arn],
+                  principal=services("events.amazonaws.com"),
+                  conditions={"StringEquals": {"aws:SourceAccount": context.account_id},
+                              "ArnEquals": {"aws:SourceArn": [finding_rule_arn(context, names, a)
+                                                              for a in FINDING_ALERTS]}}),
         statement("DenyInsecureTransport", ["sns:Publish"], [topic_arn], effect="Deny", principal=ANYONE,
                   conditions={"Bool": {"aws:SecureTransport": "false"}}),
     ])
@@ -140,7 +173,10 @@ class Posture(pulumi.ComponentResource):
 
         topic_arn = context.arn("sns", names.alarm_topic)
         self.alarm_topic = aws.sns.Topic(name, name=names.alarm_topic, kms_master_key_id=args.audit_key_arn, opts=child)
-        aws.sns.TopicPolicy(name, arn=self.alarm_topic.arn, policy=alarm_topic_policy(context, topic_arn), opts=child)
+        aws.sns.TopicPolicy(name, arn=self.alarm_topic.arn, policy=alarm_topic_policy(context, names, topic_arn),
+                            opts=child)
+        self._notify_people(name, args)
+        self._route_findings(name, args)
         self._alarm_on_control_changes(name, args)
         self._alarm(
             f"{name}-guardrail-interventions",
@@ -244,6 +280,33 @@ class Posture(pulumi.ComponentResource):
                 f"{name}-{standard.split('/')[1]}",
                 standards_arn=context.arn("securityhub", standard, account=False),
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[hub]),
+            )
+
+    def _notify_people(self, name: str, args: PostureArgs) -> None:
+        endpoints = [("email", e) for e in args.alert_emails] + [("https", u) for u in args.alert_https_endpoints]
+        for index, (protocol, endpoint) in enumerate(endpoints):
+            aws.sns.TopicSubscription(
+                f"{name}-alert-{protocol}-{index}",
+                topic=self.alarm_topic.arn,
+                protocol=protocol,
+                endpoint=endpoint,
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+
+    def _route_findings(self, name: str, args: PostureArgs) -> None:
+        for alert, pattern in FINDING_ALERTS.items():
+            rule = aws.cloudwatch.EventRule(
+                f"{name}-{alert}",
+                name=f"{args.names.prefix}-{alert}",
+                description=f"Security finding alert: {alert}",
+                event_pattern=json.dumps(pattern, sort_keys=True),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            aws.cloudwatch.EventTarget(
+                f"{name}-{alert}",
+                rule=rule.name,
+                arn=self.alarm_topic.arn,
+                opts=pulumi.ResourceOptions(parent=self),
             )
 
     def _alarm_on_control_changes(self, name: str, args: PostureArgs) -> None:

@@ -1,6 +1,6 @@
 """A VPC with no way to or from the internet; AWS APIs are reached through endpoints.
 
-No internet gateway, no NAT, no public IPs. Bedrock, KMS, CloudWatch Logs and
+No internet gateway, no NAT, no public IPs. Bedrock, KMS, CloudWatch Logs, SQS and
 STS are reached through interface endpoints with private DNS, and S3 through a
 gateway endpoint on the private route table. Every endpoint carries a policy
 that names the workload's roles, the actions they need and the resources they
@@ -23,7 +23,7 @@ from .log_groups import encrypted_log_group
 from .roles import scoped_role
 
 HTTPS = 443
-INTERFACE_SERVICES = ("bedrock-runtime", "bedrock-agent-runtime", "bedrock", "bedrock-agent", "kms", "logs", "sts")
+INTERFACE_SERVICES = ("bedrock-runtime", "bedrock-agent-runtime", "bedrock", "bedrock-agent", "kms", "logs", "sts", "sqs")
 MAX_AVAILABILITY_ZONES = 3
 SUBNET_PREFIX_BITS = 4  # a /16 VPC gets /20 subnets
 

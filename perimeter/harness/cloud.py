@@ -117,6 +117,25 @@ def _knowledge_base(physical, region, inputs):
     return kb_id, {"knowledgeBaseId": kb_id, "knowledgeBaseArn": f"arn:{PARTITION}:bedrock:{region}:{ACCOUNT_ID}:knowledge-base/{kb_id}"}
 
 
+def _sqs_queue(physical, region, inputs):
+    name = inputs.get("name") or physical
+    url = f"https://sqs.{region}.{DNS_SUFFIX}/{ACCOUNT_ID}/{name}"
+    return url, {"name": name, "url": url, "arn": f"arn:{PARTITION}:sqs:{region}:{ACCOUNT_ID}:{name}"}
+
+
+def _sns_topic(physical, region, inputs):
+    name = inputs.get("name") or physical
+    arn = f"arn:{PARTITION}:sns:{region}:{ACCOUNT_ID}:{name}"
+    return arn, {"name": name, "arn": arn}
+
+
+def _lambda_function(physical, region, inputs):
+    name = inputs.get("name") or physical
+    arn = f"arn:{PARTITION}:lambda:{region}:{ACCOUNT_ID}:function:{name}"
+    return name, {"name": name, "arn": arn, "qualifiedArn": f"{arn}:$LATEST", "version": "$LATEST",
+                  "invokeArn": f"arn:{PARTITION}:apigateway:{region}:lambda:path/2015-03-31/functions/{arn}/invocations"}
+
+
 def _ec2_id(prefix):
     """EC2 ids look like `vpce-0a1b2c3d4e5f60718`."""
     def synthesize(physical, region, inputs):
@@ -138,6 +157,9 @@ _SPECIFIC = {
     "aws:iam/role:Role": _iam_role,
     "aws:ec2/vpc:Vpc": _vpc,
     "aws:bedrock/agentKnowledgeBase:AgentKnowledgeBase": _knowledge_base,
+    "aws:sqs/queue:Queue": _sqs_queue,
+    "aws:sns/topic:Topic": _sns_topic,
+    "aws:lambda/function:Function": _lambda_function,
 }
 
 

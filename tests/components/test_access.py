@@ -1,6 +1,6 @@
 """Access: the model's role can only invoke, retrieve and apply the guardrail; auditors only read."""
 
-from components.access import APPLICATION_ACTIONS
+from components.access import APPLICATION_ACTIONS, NETWORK_INTERFACE_ACTIONS
 from components.config import GEOGRAPHY_REGIONS
 from tests.components.conftest import ACCOUNT_ID, actions_of, by_sid, created
 
@@ -19,18 +19,36 @@ def test_application_role_gets_only_invoke_retrieve_apply_guardrail(deployed):
     actions = actions_of(app_policy(deployed))
     assert actions <= APPLICATION_ACTIONS
     assert {"bedrock:InvokeModel", "bedrock:ApplyGuardrail", "bedrock:Retrieve"} <= actions
-    assert not [a for a in actions if a.startswith(PRIVILEGED_PREFIXES) or "*" in a]
+    # Running in the VPC and handing off to people: exactly these, each pinned down in the tests below.
+    runtime_actions = {"sqs:SendMessage", *NETWORK_INTERFACE_ACTIONS}
+    assert not [a for a in actions - runtime_actions if a.startswith(PRIVILEGED_PREFIXES) or "*" in a]
     bedrock_actions = {a for a in actions if a.startswith("bedrock:")}
     assert bedrock_actions == {"bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream",
                                "bedrock:ApplyGuardrail", "bedrock:Retrieve"}
 
 
 def test_application_role_names_every_resource(deployed):
+    own_streams = [f"/perimeter/{deployed.stack}/{group}:log-stream:*" for group in ("transcripts", "assistant-runtime")]
     for statement in app_policy(deployed)["Statement"]:
         assert statement["Effect"] == "Allow"
+        if statement["Sid"] == "AttachToPrivateSubnets":
+            # Lambda's VPC attachment: EC2 scopes none of these to a resource (DescribeNetworkInterfaces needs *).
+            assert set(statement["Action"]) == set(NETWORK_INTERFACE_ACTIONS) and statement["Resource"] == ["*"]
+            continue
         for arn in statement["Resource"]:
-            # The only wildcard allowed is the streams of the application's own log group.
-            assert "*" not in arn.replace(f"/perimeter/{deployed.stack}/application:log-stream:*", ""), arn
+            # The only other wildcard allowed is the streams of the assistant's own log groups.
+            for streams in own_streams:
+                arn = arn.replace(streams, "")
+            assert "*" not in arn, arn
+
+
+def test_application_role_sends_only_to_its_own_queues_through_sqs(deployed):
+    statements = by_sid(app_policy(deployed))
+    queue_arn = f"arn:aws:sqs:{deployed.region}:{ACCOUNT_ID}:perimeter-{deployed.stack}-"
+    assert statements["SendCasesAndFailures"]["Action"] == ["sqs:SendMessage"]
+    assert statements["SendCasesAndFailures"]["Resource"] == [queue_arn + "escalations", queue_arn + "failures"]
+    key = statements["EncryptQueuedCasesThroughSqs"]
+    assert key["Condition"] == {"StringEquals": {"kms:ViaService": f"sqs.{deployed.region}.amazonaws.com"}}
 
 
 def test_every_model_call_must_carry_the_pinned_guardrail_version(deployed):
@@ -69,10 +87,10 @@ def test_guardrail_key_is_decrypted_only_through_bedrock(deployed):
     assert decrypt["Condition"] == {"StringEquals": {"kms:ViaService": f"bedrock.{deployed.region}.amazonaws.com"}}
 
 
-def test_application_role_is_assumed_only_by_this_accounts_ecs_tasks(preview):
+def test_application_role_is_assumed_only_by_this_accounts_lambda(preview):
     (trust,) = preview.one("aws:iam/role:Role", "access-app").json("assumeRolePolicy")["Statement"]
-    assert trust["Principal"] == {"Service": "ecs-tasks.amazonaws.com"}
-    assert trust["Condition"]["StringEquals"] == {"aws:SourceAccount": ACCOUNT_ID}
+    assert trust["Principal"] == {"Service": "lambda.amazonaws.com"}
+    assert trust["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT_ID}}
     assert preview.one("aws:iam/role:Role", "access-app").inputs["maxSessionDuration"] == 3600
 
 

@@ -53,7 +53,8 @@ def test_cloudtrail_may_write_only_for_this_trail(deployed):
 def test_log_groups_are_cmk_encrypted_with_bounded_valid_retention(deployed):
     retention = deployed.setting("retention")
     expected = {"audit-trail": retention["auditDays"], "network-flow-logs": retention["auditDays"],
-                "audit-invocations": retention["invocationLogDays"], "audit-application": retention["invocationLogDays"]}
+                "audit-invocations": retention["invocationLogDays"], "audit-transcripts": retention["invocationLogDays"],
+                "assistant-runtime": retention["invocationLogDays"]}
     groups = {g.name: g.inputs for g in deployed.of_type("aws:cloudwatch/logGroup:LogGroup")}
     assert set(groups) == set(expected)
     for name, days in expected.items():
@@ -64,9 +65,10 @@ def test_log_groups_are_cmk_encrypted_with_bounded_valid_retention(deployed):
     assert groups["audit-invocations"]["retentionInDays"] <= 180
 
 
-def test_invocation_logging_delivers_text_only_to_cmk_stores(deployed):
+def test_invocation_logging_delivers_metadata_only_to_cmk_stores(deployed):
     config = deployed.one("aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration").inputs["loggingConfig"]
-    assert config["textDataDeliveryEnabled"] is True
+    # Text too: the log would hold whatever the application sends (the logging trap).
+    assert config["textDataDeliveryEnabled"] is False
     assert config["imageDataDeliveryEnabled"] is False
     assert config["embeddingDataDeliveryEnabled"] is False
     assert config["videoDataDeliveryEnabled"] is False

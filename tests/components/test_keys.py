@@ -6,7 +6,7 @@ from components.keys import KEY_ADMINISTRATION_ACTIONS, ServiceGrant
 from tests.components.conftest import ACCOUNT_ID, by_sid
 
 KEY = "aws:kms/key:Key"
-DATA_CLASSES = ("knowledge", "audit", "guardrail")
+DATA_CLASSES = ("knowledge", "audit", "guardrail", "assistant")
 
 
 def test_one_rotating_key_per_data_class(preview):
@@ -53,7 +53,10 @@ def test_audit_key_admits_only_the_log_writers_it_needs(preview):
     statements = by_sid(preview.one(KEY, "keys-audit").json("policy"))
     services = {s["Principal"]["Service"] for s in statements.values() if "Service" in s["Principal"]}
     assert services == {"cloudtrail.amazonaws.com", f"logs.{region}.amazonaws.com", "bedrock.amazonaws.com",
-                        "config.amazonaws.com", "cloudwatch.amazonaws.com"}
+                        "config.amazonaws.com", "cloudwatch.amazonaws.com", "events.amazonaws.com"}
+    events = statements["FindingRulesPublishToEncryptedTopic"]["Condition"]["ArnEquals"]["aws:SourceArn"]
+    assert events == [f"arn:aws:events:{region}:{ACCOUNT_ID}:rule/perimeter-{preview.stack}-{alert}"
+                      for alert in ("guardduty-high", "securityhub-critical-high", "securityhub-pci-dss-failed")]
     trail = statements["CloudTrailEncryptsThisTrail"]["Condition"]
     assert trail["StringEquals"]["aws:SourceArn"].endswith(":trail/" + trail["StringEquals"]["aws:SourceArn"].split("/")[-1])
     logs = statements["CloudWatchLogsEncryptsPerimeterLogGroups"]["Condition"]["ArnEquals"]

@@ -39,7 +39,7 @@ def test_guardduty_uses_detector_features_not_datasources(preview):
     detector = preview.one("aws:guardduty/detector:Detector").inputs
     assert detector["enable"] is True and "datasources" not in detector
     features = {f.inputs["name"]: f.inputs for f in preview.of_type("aws:guardduty/detectorFeature:DetectorFeature")}
-    assert set(features) == {"S3_DATA_EVENTS", "EBS_MALWARE_PROTECTION", "RUNTIME_MONITORING"}
+    assert set(features) == {"S3_DATA_EVENTS", "EBS_MALWARE_PROTECTION", "LAMBDA_NETWORK_LOGS"}
     assert all(f["status"] == "ENABLED" for f in features.values())
 
 

@@ -36,13 +36,13 @@ def test_default_security_group_is_closed(preview):
 
 def test_endpoint_security_group_allows_https_within_the_vpc_only(preview):
     cidr = preview.setting("vpcCidr")
-    for rule_type in ("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-                      "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"):
-        (rule,) = preview.of_type(rule_type)
+    for rule_type, name in (("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "network-endpoints-https-in"),
+                            ("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "network-endpoints-https-out")):
+        rule = preview.one(rule_type, name)
         assert (rule.inputs["ipProtocol"], rule.inputs["fromPort"], rule.inputs["toPort"]) == ("tcp", 443, 443)
         assert rule.inputs["cidrIpv4"] == cidr
         assert "cidrIpv6" not in rule.inputs
-    group = preview.one("aws:ec2/securityGroup:SecurityGroup").inputs
+    group = preview.one("aws:ec2/securityGroup:SecurityGroup", "network-endpoints").inputs
     assert "ingress" not in group and "egress" not in group
 
 

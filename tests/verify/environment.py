@@ -82,7 +82,8 @@ def build_compliant(endpoint_url: str) -> dict:
         "cloudWatchConfig": {"logGroupName": LOG_GROUPS["invocations"],
                              "roleArn": f"arn:aws:iam::{ACCOUNT}:role/perimeter-bedrock-logging"},
         "s3Config": {"bucketName": BUCKETS["invocations"], "keyPrefix": "bedrock/"},
-        "textDataDeliveryEnabled": True, "imageDataDeliveryEnabled": False, "embeddingDataDeliveryEnabled": False})
+        "textDataDeliveryEnabled": False, "imageDataDeliveryEnabled": False, "embeddingDataDeliveryEnabled": False,
+        "videoDataDeliveryEnabled": False})
 
     ec2 = aws("ec2")
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]

@@ -17,4 +17,6 @@ def test_update_phase_outputs_satisfy_the_verify_contract(stack, tmp_path):
     parsed = validate(outputs, f"stack {stack} outputs")
     assert set(parsed["buckets"]) == {"knowledge", "trail", "invocations", "config"}
     assert parsed["guardrail"]["version"] == "1"
-    assert len(parsed["vpcEndpointIds"]) == 7
+    # bedrock-runtime, bedrock-agent-runtime, bedrock, bedrock-agent, kms, logs, sts, sqs
+    assert len(parsed["vpcEndpointIds"]) == 8
+    assert set(parsed["logGroups"]) == {"trail", "invocations", "transcripts"}

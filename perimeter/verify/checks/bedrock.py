@@ -1,4 +1,4 @@
-"""Bedrock: model-invocation logging to encrypted stores, a live versioned guardrail that stops card numbers."""
+"""Bedrock: metadata-only model-invocation logging to encrypted stores, a live versioned guardrail that stops card numbers."""
 
 from __future__ import annotations
 
@@ -11,6 +11,9 @@ from .s3 import bucket_encryption_problems
 CARD_NUMBER = "CREDIT_DEBIT_CARD_NUMBER"
 STOPPING_ACTIONS = ("BLOCK", "ANONYMIZE")
 READY = "READY"
+# Absent means on: the service and pulumi-aws both default content delivery to true.
+CONTENT_FLAGS = ("textDataDeliveryEnabled", "imageDataDeliveryEnabled", "embeddingDataDeliveryEnabled",
+                 "videoDataDeliveryEnabled")
 
 
 @check("bedrock-invocation-logging-configured", INVOCATION_LOGGING)
@@ -21,8 +24,6 @@ def invocation_logging_to_expected_encrypted_stores(reader, target):
     if not (bucket or group):
         yield "model invocation logging is not configured in this region; prompts and completions are not recorded."
         return
-    if not config.get("textDataDeliveryEnabled"):
-        yield "model invocation logging does not deliver text data, so prompts and completions are not recorded."
     for kind, actual, expected in (("bucket", bucket, target.spec.get("bucket")),
                                    ("log group", group, target.spec.get("logGroup"))):
         if expected and actual != expected:
@@ -31,6 +32,15 @@ def invocation_logging_to_expected_encrypted_stores(reader, target):
         yield from bucket_encryption_problems(reader, bucket)
     if group:
         yield from key_problems(reader, f"log group {group}", log_group(reader, group).get("kmsKeyId"), None)
+
+
+@check("bedrock-invocation-logging-metadata-only", INVOCATION_LOGGING)
+def invocation_logging_holds_no_content(reader, target):
+    config = (reader.call("bedrock", "GetModelInvocationLoggingConfiguration") or {}).get("loggingConfig") or {}
+    delivered = [flag for flag in CONTENT_FLAGS if config and config.get(flag) is not False]
+    if delivered:
+        yield (f"model invocation logging delivers content ({', '.join(delivered)}): prompts and answers, and any card "
+               "number in them, are written to the log stores; the stack deploys metadata only.")
 
 
 def _guardrail(reader, target, version=None):
