@@ -22,6 +22,7 @@ from assistant.handler import CONVERSE_CONFIG, Assistant, parse_event
 from assistant.prompts import load_prompts
 from assistant.settings import Settings, SettingsError
 from assistant.transcript import TranscriptLog
+from tests.data.look_alikes import support_messages
 from tests.verify.conftest import moto_url  # noqa: F401  (the shared moto server fixture)
 
 REGION = "eu-west-1"
@@ -194,9 +195,12 @@ def transcripts(aws) -> list[dict]:
 
 
 def messages(aws, queue: str) -> list[dict]:
+    """Every message on the queue (received ones stay invisible, so each call drains what is new)."""
     sqs, _, queues = aws
-    received = sqs.receive_message(QueueUrl=queues[queue], MaxNumberOfMessages=10).get("Messages", [])
-    return [json.loads(m["Body"]) for m in received]
+    bodies = []
+    while batch := sqs.receive_message(QueueUrl=queues[queue], MaxNumberOfMessages=10).get("Messages", []):
+        bodies += [json.loads(m["Body"]) for m in batch]
+    return bodies
 
 
 def event(question: str, request_id: str = "req-1") -> dict:
@@ -240,6 +244,21 @@ def test_no_card_number_in_any_shape_leaves_the_handler(assistant, bedrock, aws,
         text = json.dumps(payload, ensure_ascii=False)
         assert pan not in digits_of(text), f"card number reached a {where}"
     assert all("[CARD ****" + pan[-4:] + "]" in json.dumps(r) for r in transcripts(aws) if r["input"])
+
+
+def test_every_card_shape_of_the_corpus_is_kept_out_of_every_store(assistant, bedrock, aws):
+    """The redaction corpus's card messages (30+ shapes), each through the handler with the model echoing it."""
+    carrying = [m for m in support_messages() if m.pans]
+    assert len({m.shape for m in carrying}) >= 30
+    for index, message in enumerate(carrying):
+        bedrock.retrieves(PASSAGE).answers(f"Noted: {message.text}", stop=("end_turn", "guardrail_intervened")[index % 2])
+        reply = assistant.handle(event(message.text, request_id=f"req-{index}"))
+        assert reply["statusCode"] == 200
+        stored = json.dumps([reply, bedrock.requests[-2:]], ensure_ascii=False)
+        for pan in message.pans:
+            assert pan not in digits_of(stored), message.shape
+    everything = digits_of(json.dumps(transcripts(aws) + messages(aws, "escalations"), ensure_ascii=False))
+    assert not [m.shape for m in carrying for pan in m.pans if pan in everything]
 
 
 def test_guardrail_intervention_hands_off_with_a_case(assistant, bedrock, aws):
