@@ -44,8 +44,38 @@ def test_pinned_versions_pass_beside_unknown_guardrail_ids(type_):
     assert result.clean and not result.cant_run and not result.deferred
 
 
-def test_agent_without_guardrails_is_not_this_rules_finding():
-    assert run(AGENT, {"agentName": "support"}).clean
+@pytest.mark.parametrize("guardrails", [None, []], ids=["absent", "empty"])
+def test_agent_without_a_guardrail_blocks(guardrails):
+    inputs = {"agentName": "support", **({} if guardrails is None else {"guardrailConfigurations": guardrails})}
+    result = run(AGENT, inputs)
+    assert len(result.violations) == 1 and "guardrailConfigurations is not set: this model call has no guardrail" \
+        in result.violations[0][0]
+
+
+PROMPT_NODE = ("definition", "nodes", 2, "configuration", "prompt", "guardrailConfiguration")
+KB_NODE = ("definition", "nodes", 1, "configuration", "knowledgeBase", "guardrailConfiguration")
+
+
+@pytest.mark.parametrize("path", [PROMPT_NODE, KB_NODE], ids=["prompt-node", "generating-kb-node"])
+def test_model_calling_flow_node_without_a_guardrail_blocks(path):
+    result = run(FLOW, mutated(COMPLIANT[FLOW], path, REMOVE))
+    assert len(result.violations) == 1
+    assert f"{'.'.join(str(p) for p in path[:2])}[{path[2]}].{'.'.join(path[3:])} is not set" in result.violations[0][0]
+
+
+def test_retrieval_only_knowledge_base_node_needs_no_guardrail():
+    retrieval_only = mutated(mutated(COMPLIANT[FLOW], KB_NODE, REMOVE), KB_NODE[:-1] + ("modelId",), REMOVE)
+    assert run(FLOW, retrieval_only).clean
+
+
+def test_guardrail_without_identifier_blocks():
+    result = run(AGENT, mutated(COMPLIANT[AGENT], ("guardrailConfigurations", 0, "guardrailIdentifier"), ""))
+    assert "guardrailIdentifier is not set" in result.violations[0][0]
+
+
+def test_unknown_flow_node_is_deferred():
+    result = run(FLOW, mutated(COMPLIANT[FLOW], ("definition", "nodes", 2), UNKNOWN))
+    assert result.clean and "definition.nodes[2]" in result.deferred[0]["message"]
 
 
 MUTATIONS = [

@@ -1,0 +1,89 @@
+import pulumi_aws as aws
+import pytest
+from perimeter_policies.testing import UNKNOWN, resource, run, waiver
+
+POLICY = "bedrock-guardrail-baseline"
+BLOCKED = ["CREDIT_DEBIT_CARD_NUMBER", "CREDIT_DEBIT_CARD_CVV", "CREDIT_DEBIT_CARD_EXPIRY", "PIN",
+           "INTERNATIONAL_BANK_ACCOUNT_NUMBER", "SWIFT_CODE", "US_BANK_ACCOUNT_NUMBER", "US_BANK_ROUTING_NUMBER",
+           "AWS_ACCESS_KEY", "AWS_SECRET_KEY"]
+ANONYMIZED = ["NAME", "EMAIL", "PHONE", "ADDRESS"]
+
+
+def pii(entity, action):
+    return {"type": entity, "action": action, "input_action": action, "input_enabled": True,
+            "output_action": action, "output_enabled": True}
+
+
+GUARDRAIL = resource(
+    aws.bedrock.Guardrail, "support", blocked_input_messaging="no", blocked_outputs_messaging="no",
+    kms_key_arn=UNKNOWN,
+    sensitive_information_policy_config={"pii_entities_configs": [pii(t, "BLOCK") for t in BLOCKED]
+                                         + [pii(t, "ANONYMIZE") for t in ANONYMIZED]},
+    topic_policy_config={"topics_configs": [
+        {"name": "InvestmentAdvice", "definition": "Advice on investments.", "type": "DENY", "examples": []},
+        {"name": "CreditDecisions", "definition": "Deciding credit.", "type": "DENY", "examples": []}]},
+    content_policy_config={"filters_configs": [
+        {"type": "PROMPT_ATTACK", "input_strength": "HIGH", "output_strength": "NONE", "input_action": "BLOCK",
+         "input_enabled": True, "output_action": "NONE", "output_enabled": False},
+        {"type": "HATE", "input_strength": "HIGH", "output_strength": "HIGH"}]},
+    contextual_grounding_policy_config={"filters_configs": [{"type": "GROUNDING", "threshold": 0.75},
+                                                            {"type": "RELEVANCE", "threshold": 0.7}]},
+)
+PII = ("sensitiveInformationPolicyConfig", "piiEntitiesConfigs")
+EMAIL = PII + (11,)
+PROMPT_ATTACK = ("contentPolicyConfig", "filtersConfigs", 0)
+GROUNDING = ("contextualGroundingPolicyConfig", "filtersConfigs", 0)
+RELEVANCE = ("contextualGroundingPolicyConfig", "filtersConfigs", 1)
+TOPIC = ("topicPolicyConfig", "topicsConfigs", 1)
+
+
+def test_reference_shaped_guardrail_passes():
+    run(POLICY, GUARDRAIL).assert_clean()
+
+
+@pytest.mark.parametrize("path, value, named", [
+    (EMAIL + ("action",), "NONE", "[11] (EMAIL).action is 'NONE'"),
+    (EMAIL + ("outputAction",), "NONE", "(EMAIL).outputAction is 'NONE'"),
+    (EMAIL + ("inputEnabled",), False, "(EMAIL).inputEnabled is false"),
+    (EMAIL, {"type": "URL", "action": "BLOCK"}, "has no EMAIL entry"),
+    (PII + (1, "action"), "NONE", "(CREDIT_DEBIT_CARD_CVV).action"),
+    (TOPIC + ("name",), "Weather", "does not deny the required topic 'CreditDecisions'"),
+    (TOPIC + ("type",), "ALLOW", "(CreditDecisions).type is 'ALLOW', not DENY"),
+    (PROMPT_ATTACK + ("inputStrength",), "MEDIUM", "inputStrength is 'MEDIUM', below HIGH"),
+    (PROMPT_ATTACK + ("inputAction",), "NONE", "inputAction is 'NONE'"),
+    (PROMPT_ATTACK + ("inputEnabled",), False, "inputEnabled is false"),
+    (PROMPT_ATTACK + ("type",), "MISCONDUCT", "has no PROMPT_ATTACK filter"),
+    (GROUNDING + ("threshold",), 0.5, "(GROUNDING).threshold is 0.5, below 0.7"),
+    (RELEVANCE + ("type",), "GROUNDING", "has no RELEVANCE filter"),
+    (("contextualGroundingPolicyConfig",), {"filtersConfigs": []}, "has no GROUNDING filter"),
+], ids=lambda v: v if isinstance(v, str) else None)
+def test_each_weakening_blocks(path, value, named):
+    run(POLICY, GUARDRAIL.set(*path, value)).assert_violation(named, on=GUARDRAIL)
+
+
+def test_card_number_entry_is_left_to_the_critical_rule():
+    run(POLICY, GUARDRAIL.set(*PII, 0, "action", "NONE")).assert_clean()
+    run(POLICY, GUARDRAIL, config={"piiEntityTypes": ["EMAIL"]}).assert_clean()
+
+
+def test_topic_names_compare_ignoring_case_and_separators():
+    run(POLICY, GUARDRAIL, config={"deniedTopics": ["credit-decisions", "investment advice"]}).assert_clean()
+
+
+def test_baseline_is_configurable():
+    config = {"piiEntityTypes": ["US_SOCIAL_SECURITY_NUMBER"], "deniedTopics": ["Crypto"],
+              "minPromptAttackStrength": "MEDIUM", "minGroundingThreshold": 0.8, "minRelevanceThreshold": 0.5}
+    result = run(POLICY, GUARDRAIL, config=config).assert_violation("US_SOCIAL_SECURITY_NUMBER", "'Crypto'")
+    message = result.violations[0][0]
+    assert "threshold is 0.75, below 0.8" in message and "(RELEVANCE)" not in message and "(PROMPT_ATTACK)" not in message
+
+
+def test_unknown_values_are_deferred_and_known_weakness_still_blocks():
+    run(POLICY, GUARDRAIL.unknown(*GROUNDING, "threshold")).assert_deferred("threshold")
+    run(POLICY, GUARDRAIL.unknown(*PII)).assert_deferred("piiEntitiesConfigs")
+    run(POLICY, GUARDRAIL.unknown(*PII).set(*PROMPT_ATTACK, "inputStrength", "LOW")).assert_violation("LOW")
+
+
+def test_waiver_waives():
+    weak = GUARDRAIL.set(*GROUNDING, "threshold", 0.5)
+    run(POLICY, weak, waivers=[waiver(weak, reason="Search-only assistant, no generated answers (SEC-77)")]).assert_waived()
