@@ -273,10 +273,10 @@ def test_guardrail_intervention_hands_off_with_a_case(assistant, bedrock, aws):
 
 
 def test_denied_topic_hands_off_and_names_the_topic(assistant, bedrock, aws):
-    bedrock.retrieves(PASSAGE).answers("Sorry.", stop="guardrail_intervened", topics=("credit-decisions",))
+    bedrock.retrieves(PASSAGE).answers("Sorry.", stop="guardrail_intervened", topics=("CreditDecisions",))
     assistant.handle(event("Will you approve my loan?"))
     [case] = messages(aws, "escalations")
-    assert case["reasons"][:2] == ["denied-topic:credit-decisions", "guardrail-intervened"]
+    assert case["reasons"][:2] == ["denied-topic:CreditDecisions", "guardrail-intervened"]
 
 
 def test_low_grounding_hands_off(assistant, bedrock, aws):
