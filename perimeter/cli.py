@@ -105,17 +105,27 @@ def _git_commit(directory: str) -> str:
 def _evidence(args) -> int:
     from .engine.analyzer import load_policy_config
     from .engine.preview import PreviewOptions, run_preview
+    from .evidence.operation import history_supplement, load_verify_report, operation_supplement
+    from .evidence.outdir import check_out_dir
     from .evidence.writer import write_evidence
 
     generated_at = evaluation_time()  # the one clock: the pack's waiver decisions read the same instant
+    check_out_dir(args.out)  # before the run: a directory we would not replace is bad input
+    if args.since and not args.history:
+        raise UsageError("--since applies to --history only: add --history DIR or drop --since")
+    live = [load_verify_report(args.verify_report, args.stack)] if args.verify_report else []
+    history = [history_supplement(args.history, args.stack, args.since)] if args.history else []
     options = PreviewOptions(args.cwd, args.stack, args.policy_pack, args.policy_config, timeout=args.timeout)
     with _progress(True) as progress:
         report = run_preview(options, progress)
     files = write_evidence(report, load_policy_config(args.policy_config), args.out,
-                           generated_at=generated_at, commit=_git_commit(args.cwd))
+                           generated_at=generated_at, commit=_git_commit(args.cwd),
+                           supplements=(*(operation_supplement(report, v) for v in live), *history))
     s = report.summary()
     sys.stderr.write(f"perimeter: wrote {len(files) + 1} files to {args.out} ({s['resources']} resources, "
                      f"{s['mandatory']} mandatory, {s['waived']} waived)\n")
+    if not any(name.endswith(".svg") for name in files):
+        sys.stderr.write("perimeter: diagrams written as Mermaid only: Graphviz `dot` is not installed (no SVG)\n")
     return report.exit_code
 
 
@@ -126,6 +136,10 @@ def _verify(args) -> int:
         report = run_verify(VerifyOptions(args.stack, args.outputs, args.region, args.endpoint_url), progress)
     _emit(render(report, args.format), args.output)
     code = exit_code(report, args.strict)
+    if args.record:
+        from .verify.record import append_record
+
+        sys.stderr.write(f"perimeter: recorded this run as {append_record(args.record, report)}\n")
     if report.no_verdict:
         sys.stderr.write(f"perimeter: no verdict: {report.no_verdict}; exit {code}"
                          f"{' (--strict)' if code != EXIT_NO_VERDICT else ''}: see the report's not-verifiable rows\n")
@@ -145,7 +159,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     evidence = commands.add_parser("evidence", help="write the audit evidence pack for a stack")
     _add_program_args(evidence)
-    evidence.add_argument("--out", required=True, help="directory for the evidence pack")
+    evidence.add_argument("--out", required=True,
+                          help="directory for the evidence pack: empty, or a previous pack (replaced whole)")
+    evidence.add_argument("--verify-report", metavar="FILE",
+                          help="`perimeter verify --format json` output: controls shown designed, operating or drifted")
+    evidence.add_argument("--history", metavar="DIR", help="`perimeter verify --record` directory: operation over time")
+    evidence.add_argument("--since", metavar="YYYY-MM-DD", help="with --history: only runs from this date")
     evidence.set_defaults(run=_evidence)
 
     verify = commands.add_parser("verify", help="check the deployed stack in AWS against the same controls, read-only")
@@ -159,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--strict", action="store_true",
                         help="a mandatory check that is not verifiable fails the run (exit 1) instead of no verdict (2)")
     verify.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    verify.add_argument("--record", metavar="DIR", help="append this run to DIR as a dated, hash-chained JSON record")
     verify.set_defaults(run=_verify)
 
     from .authoring import add_commands  # `policies` and `new-policy`, for policy authors

@@ -8,7 +8,7 @@ everywhere, so preview findings and live findings line up in one trail.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Mapping, Optional
 
 # Exit codes, documented in the README.
 EXIT_CLEAN, EXIT_VIOLATIONS, EXIT_NO_VERDICT = 0, 1, 2
@@ -54,6 +54,9 @@ class Resource:
     type: str
     name: str
     parent: Optional[str] = None
+    # As the program registered it (preview: offline): what the PCI diagrams are drawn from.
+    inputs: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    property_dependencies: Mapping[str, list[str]] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -178,7 +178,8 @@ def run_preview(options: PreviewOptions, progress: Optional[Progress] = None) ->
     report = Report(
         command="preview", project=project.name, stack=project.stack, pack_name=info.name,
         pack_version=pack_version, controls=list(controls.values()),
-        resources=[Resource(r["urn"], r["type"], r["name"], r.get("parent")) for r in first_capture.resources
+        resources=[Resource(r["urn"], r["type"], r["name"], r.get("parent"), r.get("inputs") or {},
+                            r.get("propertyDependencies") or {}) for r in first_capture.resources
                    if r["type"] != STACK_TYPE],
         outputs=results[-1][1].outputs,
         diagnostics=diagnostics,

@@ -8,14 +8,16 @@ import datetime as dt
 import hashlib
 import io
 import json
-import os
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 from perimeter_policies.frameworks import PCI_DSS, PCI_DSS_NAME, PCI_DSS_VERSION, SOC2, SOC2_NAME
 from perimeter_policies.waivers import waivers_in
 
 from ..report import COMPLIANT, NON_COMPLIANT, STATUSES, WAIVED, Report
+from .diagrams import diagrams_supplement
 from .inventory import model_inventory
+from .outdir import MANIFEST, publish
+from .supplement import Supplement
 
 CSV_COLUMNS = ("control", "severity", "pci_dss", "soc2", "resource_urn", "resource_type", "status", "message",
                "waiver_reason", "waiver_approver", "waiver_expires", "phase")
@@ -144,7 +146,9 @@ def waivers_register(policy_config: dict[str, Any], report: Report, today: dt.da
 
 
 def write_evidence(report: Report, policy_config: dict[str, Any], out_dir: str, *, generated_at: dt.datetime,
-                   commit: str) -> dict[str, str]:
+                   commit: str, supplements: Sequence[Supplement] = ()) -> dict[str, str]:
+    """Write the pack into `out_dir` (empty, or a previous pack, replaced whole); `supplements` add files and
+    control-matrix sections (the PCI diagrams always; live results and history when given)."""
     inventory = model_inventory(report.outputs, report.stack)
     rows = control_rows(report)
     files = {
@@ -155,10 +159,10 @@ def write_evidence(report: Report, policy_config: dict[str, Any], out_dir: str, 
         "model-inventory.json": json.dumps(inventory, indent=2, sort_keys=True) + "\n",
         "waivers.md": waivers_register(policy_config, report, generated_at.date()),
     }
-    os.makedirs(out_dir, exist_ok=True)
-    for name, text in files.items():
-        with open(os.path.join(out_dir, name), "w", encoding="utf-8") as handle:
-            handle.write(text)
+    for supplement in (diagrams_supplement(report), *supplements):
+        files.update(supplement.files)
+        files["control-matrix.md"] += supplement.matrix
+        files["model-card.md"] += supplement.model_card
     manifest = {
         "policyPack": {"name": report.pack_name, "version": report.pack_version},
         "project": report.project, "stack": report.stack, "commit": commit,
@@ -166,6 +170,5 @@ def write_evidence(report: Report, policy_config: dict[str, Any], out_dir: str, 
         "summary": report.summary(),
         "files": {name: hashlib.sha256(text.encode("utf-8")).hexdigest() for name, text in sorted(files.items())},
     }
-    with open(os.path.join(out_dir, "manifest.json"), "w", encoding="utf-8") as handle:
-        handle.write(json.dumps(manifest, indent=2) + "\n")
+    publish(out_dir, {**files, MANIFEST: json.dumps(manifest, indent=2) + "\n"})
     return files

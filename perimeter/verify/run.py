@@ -128,6 +128,7 @@ def run_verify(options: VerifyOptions, progress: Optional[Callable[[str, int, in
         if outcome.status != COMPLIANT:
             findings.append(_finding(check.control, target, outcome))
 
+    no_verdict = verdict_gap(evaluations, unreachable)
     return Report(
         command="verify", project=PROJECT, stack=options.stack, pack_name=PACK_NAME, pack_version=pack_version(os.path.dirname(os.path.dirname(perimeter_policies.__file__))),
         controls=[control(name) for name in sorted({c.control for c in checks})],
@@ -136,6 +137,10 @@ def run_verify(options: VerifyOptions, progress: Optional[Callable[[str, int, in
         not_applicable=[{"policy": e.policy, "urn": e.urn, "reason": e.message, "phase": PHASE}
                         for e in evaluations if e.status == NOT_APPLICABLE],
         outputs=declared,
-        extra={"checkedAt": checked_at, "accountId": reader.account_id, "region": connection.region},
-        no_verdict=verdict_gap(evaluations, unreachable),
+        # Every row, compliant ones included, so `perimeter evidence --verify-report` can show what operated.
+        extra={"checkedAt": checked_at, "accountId": reader.account_id, "region": connection.region,
+               "noVerdict": no_verdict,
+               "evaluations": [{"policy": e.policy, "urn": e.urn, "type": e.type, "status": e.status}
+                               for e in evaluations]},
+        no_verdict=no_verdict,
     )
