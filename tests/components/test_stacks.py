@@ -8,7 +8,7 @@ from tests.components.conftest import STACK_NAMES
 
 COMPONENTS = {"perimeter:security:Keys", "perimeter:ai:Guardrail", "perimeter:ai:KnowledgeBase",
               "perimeter:security:Audit", "perimeter:security:Access", "perimeter:network:PrivateNetwork",
-              "perimeter:security:Posture"}
+              "perimeter:security:Posture", "perimeter:governance:LaunchGate"}
 
 
 def test_every_stack_builds_the_whole_architecture(build_stack):
@@ -42,5 +42,13 @@ def test_every_regional_arn_is_in_the_approved_region_or_geography(deployed):
 def test_stack_outputs(deployed):
     assert {"region", "modelInvocationId", "guardrailId", "guardrailArn", "guardrailVersion", "knowledgeBaseArn",
             "applicationRoleArn", "auditorRoleArn", "vpcId", "privateSubnetIds", "trailArn", "alarmTopicArn",
-            "modelInventory"} <= set(deployed.outputs)
+            "modelInventory", "launchGate"} <= set(deployed.outputs)
     assert deployed.outputs["region"] == deployed.region
+
+
+def test_the_launch_gate_is_registered_with_its_verdict_and_gates_prod_only(preview):
+    gate = preview.one("perimeter:governance:LaunchGate").inputs
+    assert gate["required"] is (preview.stack == "prod") and gate["requireLive"] is (preview.stack == "prod")
+    assert gate["status"] in (("PENDING", "STALE", "FAILED", "PASSED") if preview.stack == "prod" else ("NOT_REQUIRED",))
+    assert set(gate["digests"]) == {"testSet", "prompts", "guardrailConfig", "assistantCode"}
+    assert [c["control"] for c in gate["inheritedControls"]] == ["bedrockNoTraining", "awsAttestations"]
