@@ -3,6 +3,7 @@ guardrail missing a control, throttling and access denied (no verdict, no record
 
 from __future__ import annotations
 
+import io
 import json
 from contextlib import contextmanager
 
@@ -165,3 +166,47 @@ def test_a_live_record_says_live_and_names_the_version(dev, outputs, monkeypatch
     assert path.endswith("20261201T093000Z-live.json")
     written = json.loads(open(path).read())
     assert written["mode"] == "live" and written["guardrail"]["version"] == stub.VERSION
+
+
+def assistant_replies(inputs, answering=()):
+    """The assistant's replies, one per case: a hand-off where the guardrail stops it, else the redacted answer."""
+    from botocore.response import StreamingBody
+
+    replies = []
+    for case in inputs.test_set.cases:
+        handed_off = case.expect in ("blocked", "escalated") and case.id not in answering
+        text = "Let me pass you to a colleague." if handed_off else inputs.redact(case.output or "Here is how.").text
+        body = json.dumps({"statusCode": 200, "body": {"requestId": f"evaluate-{case.id}", "answer": text,
+                                                       "outcome": "handed-off" if handed_off else "answered"}}).encode()
+        event = {"requestId": f"evaluate-{case.id}", "sessionId": "perimeter-evaluate", "question": case.input}
+        replies.append(("Invoke", {"StatusCode": 200, "Payload": StreamingBody(io.BytesIO(body), len(body))},
+                        {"FunctionName": FUNCTION, "InvocationType": "RequestResponse",
+                         "Payload": json.dumps(event).encode()}))
+    return replies
+
+
+FUNCTION = f"arn:aws:lambda:{stub.REGION}:{stub.ACCOUNT}:function:perimeter-dev-assistant"
+
+
+def run_end_to_end(inputs, outputs, replies, monkeypatch):
+    document = json.loads(open(outputs).read())
+    document["assistantFunctionArn"] = FUNCTION
+    open(outputs, "w").write(json.dumps(document))
+    calls = {**live_calls(inputs), "lambda": replies}
+    with stubbed_aws(monkeypatch, calls) as stubbers:
+        results, _ = run_cases(inputs, EvaluateOptions("dev", str(ROOT), live=True, end_to_end=True,
+                                                        outputs_path=outputs))
+    for stubber in stubbers:
+        stubber.assert_no_pending_responses()
+    return results
+
+
+def test_end_to_end_the_assistant_hands_off_where_the_guardrail_stops(dev, outputs, monkeypatch):
+    results = run_end_to_end(dev, outputs, assistant_replies(dev), monkeypatch)
+    assert all(r.passed for r in results), [(r.case.id, r.reasons) for r in results if not r.passed]
+
+
+def test_end_to_end_an_assistant_that_answers_a_credit_decision_fails(dev, outputs, monkeypatch):
+    results = run_end_to_end(dev, outputs, assistant_replies(dev, answering={"topic-010"}), monkeypatch)
+    failed = {r.case.id: r.reasons for r in results if not r.passed}
+    assert failed == {"topic-010": ("end to end the assistant answered where the guardrail alone gave blocked",)}
