@@ -105,6 +105,7 @@ def _git_commit(directory: str) -> str:
 def _evidence(args) -> int:
     from .engine.analyzer import load_policy_config
     from .engine.preview import PreviewOptions, run_preview
+    from .evidence.governance import governance_supplement
     from .evidence.operation import history_supplement, load_verify_report, operation_supplement
     from .evidence.outdir import check_out_dir
     from .evidence.writer import write_evidence
@@ -118,9 +119,10 @@ def _evidence(args) -> int:
     options = PreviewOptions(args.cwd, args.stack, args.policy_pack, args.policy_config, timeout=args.timeout)
     with _progress(True) as progress:
         report = run_preview(options, progress)
+    governance = governance_supplement(report, generated_at=generated_at, project_dir=args.cwd)
     files = write_evidence(report, load_policy_config(args.policy_config), args.out,
                            generated_at=generated_at, commit=_git_commit(args.cwd),
-                           supplements=(*(operation_supplement(report, v) for v in live), *history))
+                           supplements=(governance, *(operation_supplement(report, v) for v in live), *history))
     s = report.summary()
     sys.stderr.write(f"perimeter: wrote {len(files) + 1} files to {args.out} ({s['resources']} resources, "
                      f"{s['mandatory']} mandatory, {s['waived']} waived)\n")
@@ -144,6 +146,25 @@ def _verify(args) -> int:
         sys.stderr.write(f"perimeter: no verdict: {report.no_verdict}; exit {code}"
                          f"{' (--strict)' if code != EXIT_NO_VERDICT else ''}: see the report's not-verifiable rows\n")
     return code
+
+
+def _evaluate(args) -> int:
+    from .evaluate.run import EvaluateOptions, run_evaluate
+
+    if args.end_to_end and not args.live:
+        raise UsageError("--end-to-end needs --live: it invokes the deployed assistant")
+    if not args.live and (args.outputs or args.endpoint_url or args.region):
+        raise UsageError("--outputs, --region and --endpoint-url apply to --live only; add --live or drop them")
+    options = EvaluateOptions(args.stack, args.cwd, args.live, args.end_to_end, args.outputs, args.region,
+                              args.endpoint_url, args.record)
+    with _progress(args.live and args.format == "text") as progress:
+        report, record = run_evaluate(options, evaluation_time(), progress)
+    _emit(render(report, args.format), args.output)
+    if record:
+        sys.stderr.write(f"perimeter: wrote the {'live' if args.live else 'offline'} evaluation record {record}\n")
+    elif args.record:
+        sys.stderr.write(f"perimeter: no record written: {report.no_verdict}\n")
+    return report.exit_code
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -180,6 +201,21 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--quiet", action="store_true", help="no progress on stderr")
     verify.add_argument("--record", metavar="DIR", help="append this run to DIR as a dated, hash-chained JSON record")
     verify.set_defaults(run=_verify)
+
+    evaluate = commands.add_parser("evaluate", help="run the launch-gate test set (evaluation/), offline or live")
+    evaluate.add_argument("--stack", default="dev", help="stack name (default: dev)")
+    evaluate.add_argument("--cwd", default=REPO_ROOT, help="the Perimeter project (default: this repo)")
+    evaluate.add_argument("--live", action="store_true",
+                          help="send every case through the deployed guardrail version (needs --outputs, AWS credentials)")
+    evaluate.add_argument("--end-to-end", action="store_true", help="with --live: also invoke the assistant Lambda")
+    evaluate.add_argument("--outputs", help="with --live: `pulumi stack output --json` file of the deployed stack")
+    evaluate.add_argument("--region", type=matching(REGION_PATTERN, "eu-west-1"),
+                          help="with --live: AWS region (default: the outputs' region)")
+    evaluate.add_argument("--endpoint-url", help="with --live: send every AWS call here (a proxy or a test server)")
+    evaluate.add_argument("--record", metavar="DIR", help="write the evaluation record here (evaluations/<stack>/)")
+    evaluate.add_argument("--format", choices=FORMATS, default="text")
+    evaluate.add_argument("--output", help="write the report here instead of stdout")
+    evaluate.set_defaults(run=_evaluate)
 
     from .authoring import add_commands  # `policies` and `new-policy`, for policy authors
 

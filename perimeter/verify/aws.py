@@ -59,6 +59,13 @@ READ_OPERATIONS: dict[tuple[str, str], str] = {
     ("securityhub", "DescribeHub"): "securityhub:DescribeHub",
     ("securityhub", "GetEnabledStandards"): "securityhub:GetEnabledStandards",
 }
+# What `perimeter evaluate --live` adds, in its own session only (verify's session refuses them):
+# ApplyGuardrail judges text against a guardrail version and changes nothing; Invoke (--end-to-end)
+# runs the assistant on a test case, which writes what any customer message writes (its transcript).
+EVALUATION_OPERATIONS: dict[tuple[str, str], str] = {
+    ("bedrock-runtime", "ApplyGuardrail"): "bedrock:ApplyGuardrail",
+    ("lambda", "Invoke"): "lambda:InvokeFunction",
+}
 # A second, independent guard: even a wrong table entry cannot let a write through.
 READ_VERBS = ("Get", "List", "Describe", "Lookup", "BatchGet")
 
@@ -100,6 +107,12 @@ def refuse_writes(model, **_: Any) -> None:
         raise MutatingCallRefused(f"perimeter verify is read-only; refused {key[0]}:{key[1]}")
 
 
+def refuse_all_but_evaluation(model, **_: Any) -> None:
+    """The `perimeter evaluate --live` session: verify's reads plus exactly EVALUATION_OPERATIONS."""
+    if (model.service_model.service_name, model.name) not in EVALUATION_OPERATIONS:
+        refuse_writes(model)
+
+
 def iam_read_actions() -> list[str]:
     """The IAM actions a read-only role needs for `perimeter verify`, sorted and unique."""
     return sorted(set(READ_OPERATIONS.values()))
@@ -111,18 +124,26 @@ def iam_policy_document() -> dict[str, Any]:
                            "Action": iam_read_actions(), "Resource": "*"}]}
 
 
+def iam_evaluation_policy_document() -> dict[str, Any]:
+    """What `perimeter evaluate --live` needs on top of verify's policy (docs/verify.md lists both)."""
+    return {"Version": "2012-10-17",
+            "Statement": [{"Sid": "PerimeterEvaluateLive", "Effect": "Allow",
+                           "Action": sorted(set(EVALUATION_OPERATIONS.values())), "Resource": "*"}]}
+
+
 @dataclass(frozen=True)
 class Connection:
     region: str
     endpoint_url: Optional[str] = None
 
 
-def make_session(connection: Connection) -> boto3.Session:
-    """A session (standard credential chain) whose every client refuses writes."""
+def make_session(connection: Connection, evaluation: bool = False) -> boto3.Session:
+    """A session (standard credential chain) whose every client refuses writes (with `evaluation`: all but
+    EVALUATION_OPERATIONS)."""
     session = boto3.Session(region_name=connection.region)
     # Registered before any client exists: botocore copies the session's
     # handlers into each client it creates.
-    session.events.register("before-call", refuse_writes)
+    session.events.register("before-call", refuse_all_but_evaluation if evaluation else refuse_writes)
     return session
 
 
