@@ -33,6 +33,7 @@ import pulumi_aws as aws
 
 from assistant import settings
 
+from .iam_policy import ANYONE, policy_document, statement
 from .naming import PerimeterNames
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -93,6 +94,13 @@ def code_archive() -> pulumi.AssetArchive:
     return pulumi.AssetArchive(files)
 
 
+def tls_only_queue_policy(queue_arn: pulumi.Input[str]) -> pulumi.Output[str]:
+    return policy_document([
+        statement("DenyInsecureTransport", ["sqs:*"], [queue_arn], effect="Deny", principal=ANYONE,
+                  conditions={"Bool": {"aws:SecureTransport": "false"}}),
+    ])
+
+
 class Assistant(pulumi.ComponentResource):
     def __init__(self, name: str, args: AssistantArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("perimeter:app:Assistant", name, None, opts)
@@ -115,6 +123,9 @@ class Assistant(pulumi.ComponentResource):
         self.failure_queue = aws.sqs.Queue(
             f"{name}-failures", name=names.queue("failures"), kms_master_key_id=args.kms_key_arn,
             message_retention_seconds=QUEUE_RETENTION_SECONDS, opts=child)
+        for queue_name, queue in ((f"{name}-escalations-redrive", case_redrive), (f"{name}-escalations", self.escalation_queue),
+                                  (f"{name}-failures", self.failure_queue)):
+            aws.sqs.QueuePolicy(queue_name, queue_url=queue.url, policy=tls_only_queue_policy(queue.arn), opts=child)
 
         self.runtime_log_group = aws.cloudwatch.LogGroup(
             f"{name}-runtime",

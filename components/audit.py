@@ -21,7 +21,7 @@ import pulumi
 import pulumi_aws as aws
 
 from .aws_context import AwsContext
-from .iam_policy import assume_role_policy, policy_document, services, statement
+from .iam_policy import ANYONE, assume_role_policy, policy_document, services, statement
 from .log_groups import encrypted_log_group
 from .naming import PerimeterNames
 from .roles import scoped_role
@@ -58,6 +58,9 @@ def trail_bucket_statements(context: AwsContext, bucket_arn: str, trail_arn: str
                   [f"{bucket_arn}/AWSLogs/{context.account_id}/*"], principal=cloudtrail,
                   conditions={"StringEquals": {"aws:SourceArn": trail_arn,
                                                "s3:x-amz-acl": "bucket-owner-full-control"}}),
+        # Nobody deletes the trail (PCI DSS 10.3.2); the lifecycle expiry is S3's own action, not a request.
+        statement("NobodyDeletesTrailLogs", ["s3:DeleteObject", "s3:DeleteObjectVersion"], [f"{bucket_arn}/*"],
+                  effect="Deny", principal=ANYONE),
     ]
 
 

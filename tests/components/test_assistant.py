@@ -57,6 +57,12 @@ def test_queues_are_on_the_assistant_cmk_with_bounded_retention_and_a_redrive(de
     key = created(deployed, "aws:kms/key:Key", "keys-assistant")["arn"]
     for queue in queues.values():
         assert queue["kmsMasterKeyId"] == key and queue["messageRetentionSeconds"] <= 14 * 24 * 3600
+    policies = {p.name: p.json("policy") for p in deployed.of_type("aws:sqs/queuePolicy:QueuePolicy")}
+    assert set(policies) == set(queues)
+    for policy in policies.values():
+        (deny,) = policy["Statement"]
+        assert (deny["Effect"], deny["Principal"], deny["Condition"]) == (
+            "Deny", {"AWS": "*"}, {"Bool": {"aws:SecureTransport": "false"}})
     redrive = json.loads(queues["assistant-escalations"]["redrivePolicy"])
     assert redrive["deadLetterTargetArn"].endswith(f":perimeter-{deployed.stack}-escalations-redrive")
 

@@ -80,6 +80,13 @@ def test_invocation_logging_delivers_metadata_only_to_cmk_stores(deployed):
     assert cloudwatch["largeDataDeliveryS3Config"] == {"bucketName": bucket, "keyPrefix": "large-invocations"}
 
 
+def test_nobody_may_delete_the_trail(deployed):
+    statements = by_sid(deployed.one("aws:s3/bucketPolicy:BucketPolicy", "audit-trail").json("policy"))
+    deny = statements["NobodyDeletesTrailLogs"]
+    assert (deny["Effect"], deny["Principal"], "Condition" in deny) == ("Deny", {"AWS": "*"}, False)
+    assert deny["Action"] == ["s3:DeleteObject", "s3:DeleteObjectVersion"]
+
+
 def test_bedrock_may_write_invocation_logs_only_for_this_account(deployed):
     statements = by_sid(deployed.one("aws:s3/bucketPolicy:BucketPolicy", "audit-invocations").json("policy"))
     write = statements["BedrockWritesThisAccountsInvocationLogs"]
