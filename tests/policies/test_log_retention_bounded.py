@@ -1,3 +1,5 @@
+import json
+
 import pytest
 from perimeter_policies.model import UNKNOWN
 
@@ -140,3 +142,28 @@ def test_staging_waiver_pattern_waives_legacy_log_groups():
     legacy = resource(LOG_GROUP, "legacy-batch", {"name": "/legacy/batch"})
     result = analyze_stack(POLICY, [legacy], {"waivers": [waiver]})
     assert not result.violations and result.waived[0]["urn"] == urn(LOG_GROUP, "legacy-batch")
+
+
+BUCKET_V2 = "aws:s3/bucketV2:BucketV2"
+LIFECYCLE_V2 = "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2"
+
+
+def as_v2(records, retyped):
+    """`records` with the resources named in `retyped` {name: (old type, new type)} given the deprecated V2 types."""
+    text = json.dumps(records)
+    for name, (old, new) in retyped.items():
+        text = text.replace(f"::{old}::{name}\"", f"::{new}::{name}\"")
+    result = json.loads(text)
+    for record in result:
+        if record["name"] in retyped:
+            record["type"] = retyped[record["name"]][1]
+    return result
+
+
+def test_deprecated_v2_bucket_and_lifecycle_are_classified_and_checked():
+    retyped = {"invocation-bucket": (BUCKET, BUCKET_V2), "invocation-bucket-lifecycle": (LIFECYCLE, LIFECYCLE_V2)}
+    assert analyze_stack(POLICY, as_v2(stack(), retyped)).clean
+    too_long = stack({"invocation-bucket-lifecycle": (("rules", 0, "expiration", "days"), 3650)})
+    result = analyze_stack(POLICY, as_v2(too_long, retyped))
+    assert result.urns == [urn(BUCKET_V2, "invocation-bucket")]
+    assert "expiration.days is 3650 days, above" in result.violations[0][0]

@@ -116,3 +116,10 @@ def test_waiver_on_the_bucket_urn():
               "approver": "ciso@example.com", "expires": "2027-06-30"}
     result = analyze_stack(POLICY, [bucket()], {"waivers": [waiver]})
     assert not result.violations and result.waived[0]["urn"] == BUCKET_URN
+
+
+@pytest.mark.parametrize("type_", [SSE, SSE_V2])
+def test_configuration_of_either_type_with_an_unrotated_key_is_reported_on_the_configuration(type_):
+    result = analyze_stack(POLICY, [key(enableKeyRotation=False), bucket(), sse(type_=type_)])
+    assert result.urns == [urn(type_, "docs-sse")]
+    assert "enableKeyRotation is False" in result.violations[0][0]

@@ -56,3 +56,10 @@ def test_block_with_untraceable_unknown_bucket_defers_instead_of_blocking():
 def test_missing_block_still_blocks_beside_unknown_unrelated_inputs():
     data = resource(BUCKET, "data", {"bucket": UNKNOWN, "tags": UNKNOWN})
     assert analyze_stack(POLICY, [data]).urns == [urn(BUCKET, "data")]
+
+
+@pytest.mark.parametrize("type_", [BUCKET, BUCKET_V2])
+def test_bucket_of_either_type_without_a_block_is_reported(type_):
+    data = bucket(type_=type_)
+    result = analyze_stack(POLICY, [data])
+    assert result.urns == [urn(type_, "data")]

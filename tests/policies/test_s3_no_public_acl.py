@@ -74,3 +74,16 @@ def test_public_grant_still_blocks_beside_unknown_grantee_ids():
 def test_unknown_setting_is_deferred_not_cant_run(type_, mutation):
     result = analyze(POLICY, subject(type_, **mutation))
     assert result.clean and len(result.deferred) == 1
+
+
+BUCKET_V2 = "aws:s3/bucketV2:BucketV2"
+
+
+@pytest.mark.parametrize("acl", ["public-read", "public-read-write", "authenticated-read"])
+def test_deprecated_bucket_v2_with_a_public_canned_acl_blocks(acl):
+    result = analyze(POLICY, resource(BUCKET_V2, "data", {"bucket": "perimeter-data", "acl": acl}))
+    assert len(result.violations) == 1 and f"acl='{acl}'" in result.violations[0][0]
+
+
+def test_deprecated_bucket_v2_with_a_private_acl_passes():
+    assert analyze(POLICY, resource(BUCKET_V2, "data", {"bucket": "perimeter-data", "acl": "private"})).clean
