@@ -17,6 +17,8 @@ from typing import Any, Mapping, Optional
 
 import pulumi
 
+from assistant.prompts import prompts_digest
+
 from .config import PerimeterConfig
 
 AWS_PACKAGE = "aws"
@@ -90,6 +92,8 @@ def model_inventory(
         "evaluationPlan": governance.evaluation_plan,
         "monitoringPlan": governance.monitoring_plan,
         "guardrail": {"id": guardrail_id, "arn": guardrail_arn, "version": guardrail_version},
+        # The prompts are part of the model: reviewed like code, and any change re-opens the launch gate.
+        "promptsDigest": prompts_digest(),
         "inheritedControls": {
             "bedrockNoTrainingConfirmedOn": governance.bedrock_no_training_confirmed_on.isoformat(),
             "awsAttestationsConfirmedOn": governance.aws_attestations_confirmed_on.isoformat(),

@@ -93,11 +93,14 @@ def evaluation_section(gate: dict[str, Any], path: str, record: Optional[dict[st
               f"{record['testSet']['version']} ({record['testSet']['cases']} cases) at {record['evaluatedAt']}, "
               f"verdict **{'pass' if record['passed'] else 'fail'}**. {record.get('modeMeans', '')}", ""]
     lines += results_table(record) + [""]
-    lines += ["| evaluated | digest |", "|---|---|", f"| model id | `{record['modelId']}` |"]
-    lines += [f"| {name} | `{value}` |" for name, value in record["digests"].items()]
+    current = gate.get("digests") or {}
+    lines += ["| | evaluated (the record) | deployed now (the stack) |", "|---|---|---|",
+              f"| model id | `{record['modelId']}` | `{gate.get('modelId', '—')}` |"]
+    lines += [f"| {name} digest | `{value}` | `{current.get(name, '—')}`{'' if current.get(name) == value else ' (changed)'} |"
+              for name, value in record["digests"].items()]
     guardrail = record.get("guardrail") or {}
     lines.append(f"| guardrail | id `{guardrail.get('id') or 'not deployed (offline)'}`, version "
-                 f"`{guardrail.get('version') or '-'}`, policy `{guardrail.get('policyDigest', '')}` |")
+                 f"`{guardrail.get('version') or '-'}`, policy `{guardrail.get('policyDigest', '')}` | |")
     return lines + [""]
 
 

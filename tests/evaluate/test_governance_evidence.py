@@ -20,6 +20,7 @@ def report_for(stack: str, resources=(), **outputs) -> Report:
     inputs = evaluation_inputs(stack)
     status = gate_status(inputs.config, inputs.digests, ROOT / "evaluations")
     gate = {"required": inputs.config.launch_gate is not None, "requireLive": True, "status": status.status,
+            **inputs.digests.to_json(),
             "reason": status.reason, "record": status.record or "", "inheritedControls": inherited_controls(inputs.config),
             "maxConfirmationAgeDays": inputs.config.governance.inherited_control_max_age_days}
     return Report("evidence", "perimeter", stack, "perimeter", "1.0.0", [], [Resource(*r) for r in resources],
@@ -46,7 +47,9 @@ def test_the_pack_carries_the_record_and_a_results_table_per_category():
     assert f"Launch gate: **{gate['status']}** (required, live evaluation required). {gate['reason']}" in governance
     for category, metric in record["metrics"].items():
         assert f"| {category} | {metric['cases']} | {metric['passed']} |" in governance
-    assert "**offline** evaluation" in governance and record["digests"]["prompts"] in governance
+    assert "**offline** evaluation" in governance
+    prompts = evaluation_inputs("prod").digests.digests["prompts"]
+    assert f"| prompts digest | `{record['digests']['prompts']}` | `{prompts}`" in governance  # the model card's too
 
 
 def test_the_model_card_sections_come_from_the_deployed_alarms_and_queue():
