@@ -46,7 +46,6 @@ lowercase IBAN country codes are accepted but IBANs split by other characters th
 
 from __future__ import annotations
 
-import bisect
 import functools
 import re
 import sys
@@ -73,7 +72,7 @@ _PLACEHOLDER = {
 
 # When two findings overlap, the one earlier here wins. IBAN first: a checksum-valid IBAN swallows any
 # card-shaped digits inside it. PAN next: a PAN beats every looser detector.
-_PRIORITY = ("IBAN", "PAN", "EMAIL", "US_ROUTING", "US_ACCOUNT", "CVV", "EXPIRY", "PHONE")
+_RANK = {kind: rank for rank, kind in enumerate(("IBAN", "PAN", "EMAIL", "US_ROUTING", "US_ACCOUNT", "CVV", "EXPIRY", "PHONE"))}
 
 
 @dataclass(frozen=True)
@@ -97,12 +96,58 @@ class Redaction:
         return [{"kind": f.kind, "start": f.start, "end": f.end} for f in self.findings]
 
 
-# --- characters and digit groups --------------------------------------------------------------------
-# One regex pass finds every run of decimal digits (`\d` on str is Unicode Nd, so full-width and other
-# scripts' digits are found too); every detector then works from those groups and a few characters
-# around them, never from another pass over the whole message.
+# --- normalization ----------------------------------------------------------------------------------
+# Every detector reads one normalized copy: the text with each Unicode decimal digit replaced by its ASCII
+# digit. The table is 1:1, so offsets into the copy are offsets into the original, and the patterns can
+# use [0-9], which the regex engine scans far faster than the Unicode-aware \d.
 
-_DIGITS = re.compile(r"\d+")
+@functools.cache
+def _decimal_table() -> dict[int, int]:
+    """Every Unicode Nd code point -> its ASCII digit; built on the first non-ASCII message. Unicode encodes
+    each script's decimal digits as one run of ten (0-9), so probing every tenth code point finds every run."""
+    table = {}
+    for probe in range(0, sys.maxunicode + 1, 10):
+        if chr(probe).isdecimal():
+            zero = probe - unicodedata.decimal(chr(probe))
+            for code_point in range(zero, zero + 10):
+                if chr(code_point).isdecimal():
+                    table[code_point] = 0x30 + unicodedata.decimal(chr(code_point))
+    for ascii_digit in range(0x30, 0x3A):
+        del table[ascii_digit]
+    return table
+
+
+@functools.cache
+def _foreign_digits(astral: bool) -> re.Pattern[str]:
+    """Runs of non-ASCII decimal digits, as character ranges the regex engine scans in C (translating the
+    whole message instead costs a dictionary lookup per character). Ranges beyond the BMP make every
+    character slow to test, so they are in a second pattern, used only when the text holds such characters."""
+    ranges: list[list[int]] = []
+    for code_point in sorted(_decimal_table()):
+        if ranges and ranges[-1][1] == code_point - 1:
+            ranges[-1][1] = code_point
+        else:
+            ranges.append([code_point, code_point])
+    return re.compile("[" + "".join(
+        f"{re.escape(chr(first))}-{re.escape(chr(last))}" for first, last in ranges if astral or last <= 0xFFFF
+    ) + "]+")
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+
+
+def _normalized(text: str) -> str:
+    if text.isascii():
+        return text
+    table = _decimal_table()
+    return _foreign_digits(bool(_ASTRAL.search(text))).sub(lambda run: run.group().translate(table), text)
+
+
+_DIGITS = re.compile(r"[0-9]+")
+_REACH = 40  # how far (in characters) context words and neighbouring numbers count
+
+
+# --- PAN --------------------------------------------------------------------------------------------
 
 # Separators a person (or a mail client, or an evasive one) puts inside a card number.
 _INLINE_SEP = (
@@ -111,10 +156,12 @@ _INLINE_SEP = (
     "\u2010-\u2015\u2212\ufe58\ufe63"  # hyphens and dashes
     "\uff0d\uff0e\uff0f\uff3f\uff3c\u3002"  # full-width - . / _ \ and the ideographic full stop
 )
-_LINE_BREAK = r"(?:\r\n|[\n\r\x0b\x0c\x85\u2028\u2029])"
-_SEPARATOR = re.compile(rf"[{_INLINE_SEP}]?{_LINE_BREAK}[{_INLINE_SEP}>]{{0,4}}|[{_INLINE_SEP}]{{1,2}}")
+_LINE_BREAKS = "\r\n\x0b\x0c\x85\u2028\u2029"
+_SEPARATOR = re.compile(rf"[{_INLINE_SEP}]?(?:\r\n|[{_LINE_BREAKS}])[{_INLINE_SEP}>]{{0,4}}|[{_INLINE_SEP}]{{1,2}}")
 _SEPARATOR_MAX = 7
-_LINE_BREAK_CHARS = frozenset("\r\n\x0b\x0c\x85\u2028\u2029")
+# The cheap first pass: a stretch of at least 13 characters, digits and separator characters only, from a
+# digit to a digit. Every PAN lies in one; most text holds none.
+_PAN_STRETCH = re.compile(rf"[0-9][0-9{_INLINE_SEP}{_LINE_BREAKS}>]{{11,}}[0-9]")
 
 
 class _Group(NamedTuple):
@@ -123,35 +170,18 @@ class _Group(NamedTuple):
     after_line_break: bool  # joined to the previous group of its chain by a line break
 
 
-@functools.cache
-def _decimal_table() -> dict[int, int]:
-    """Every Unicode Nd code point -> its ASCII digit (1:1, so offsets survive). Built on first non-ASCII digit."""
-    return {
-        cp: 0x30 + unicodedata.decimal(chr(cp))
-        for cp in range(sys.maxunicode + 1)
-        if chr(cp).isdecimal() and not 0x30 <= cp <= 0x39
-    }
-
-
-def _ascii_digits(text: str) -> str:
-    return text if text.isascii() else text.translate(_decimal_table())
-
-
-def _chains(text: str, spans: list[tuple[int, int]]) -> list[list[_Group]]:
-    """Digit groups joined by one separator each, as a person types a card number."""
+def _chains(norm: str, start: int, end: int) -> list[list[_Group]]:
+    """Digit groups in norm[start:end] joined by one separator each, as a person types a card number."""
     chains: list[list[_Group]] = []
-    for start, end in spans:
+    for match in _DIGITS.finditer(norm, start, end):
         if chains:
-            previous_end = chains[-1][-1].end
-            gap = text[previous_end:start]
+            gap = norm[chains[-1][-1].end:match.start()]
             if len(gap) <= _SEPARATOR_MAX and _SEPARATOR.fullmatch(gap):
-                chains[-1].append(_Group(start, end, any(c in _LINE_BREAK_CHARS for c in gap)))
+                chains[-1].append(_Group(match.start(), match.end(), any(c in _LINE_BREAKS for c in gap)))
                 continue
-        chains.append([_Group(start, end, False)])
+        chains.append([_Group(match.start(), match.end(), False)])
     return chains
 
-
-# --- PAN --------------------------------------------------------------------------------------------
 
 def _plausible_window(groups: list[_Group]) -> bool:
     """Could a person have typed a card number with these digit groups? One group; or every group but the
@@ -180,37 +210,37 @@ def _uniform(groups: list[_Group], size: int) -> bool:
     return True
 
 
-def _stands_apart(text: str, chain: list[_Group], first: int, last: int) -> bool:
+def _stands_apart(norm: str, chain: list[_Group], first: int, last: int) -> bool:
     """May chain[first..last] be a card inside a longer chain? Each dropped neighbour must look like another
     number (a different group size or separator: "4111 1111 1111 1111 12/27 123", "order 100234 4111 ..."),
     or the window must open the chain with a card network's first digit ("4111 1111 1111 1111 0327").
     Otherwise one long uniformly grouped number (a USPS tracking id "9400 1000 0000 0000 0000 00") would
     hold several 13-19 digit windows, each passing Luhn one time in ten."""
-    inner = {text[chain[i - 1].end:chain[i].start] for i in range(first + 1, last + 1)}
+    inner = {norm[chain[i - 1].end:chain[i].start] for i in range(first + 1, last + 1)}
 
     def differs(outside: int, inside: int, gap: str) -> bool:
         size = chain[outside].end - chain[outside].start
         return size != chain[inside].end - chain[inside].start or (bool(inner) and gap not in inner)
 
-    left = first == 0 or differs(first - 1, first, text[chain[first - 1].end:chain[first].start])
-    right = last == len(chain) - 1 or differs(last + 1, last, text[chain[last].end:chain[last + 1].start])
-    return (left and right) or (first == 0 and _ascii_digits(text[chain[0].start]) in "23456")
+    left = first == 0 or differs(first - 1, first, norm[chain[first - 1].end:chain[first].start])
+    right = last == len(chain) - 1 or differs(last + 1, last, norm[chain[last].end:chain[last + 1].start])
+    return (left and right) or (first == 0 and norm[chain[0].start] in "23456")
 
 
-def _pans(text: str, chain: list[_Group]) -> list[tuple[int, int, str]]:
-    """PANs inside one chain, as (start, end, ascii digits); leftmost first, longest at each start."""
+def _pans(norm: str, chain: list[_Group]) -> list[tuple[int, int, str]]:
+    """PANs inside one chain, as (start, end, digits); leftmost first, longest at each start."""
     found = []
     first = 0
     while first < len(chain):
         best = None
         digits = ""
         for last in range(first, len(chain)):
-            digits += _ascii_digits(text[chain[last].start:chain[last].end])
+            digits += norm[chain[last].start:chain[last].end]
             if len(digits) > 19:
                 break
-            if len(digits) >= 13 and luhn.is_valid(digits) \
-                    and _plausible_window(chain[first:last + 1]) \
-                    and (first == 0 and last == len(chain) - 1 or _stands_apart(text, chain, first, last)):
+            if len(digits) >= 13 and _plausible_window(chain[first:last + 1]) \
+                    and (first == 0 and last == len(chain) - 1 or _stands_apart(norm, chain, first, last)) \
+                    and luhn.is_valid(digits):
                 best = (last, digits)
         if best is None:
             first += 1
@@ -223,176 +253,192 @@ def _pans(text: str, chain: list[_Group]) -> list[tuple[int, int, str]]:
 
 # --- IBAN -------------------------------------------------------------------------------------------
 
+# The first pass: two check digits right after two letters, followed by more of the BBAN. (It opens with
+# [0-9] and looks behind from there, so the engine skips to digits in C.)
+_IBAN_CHECK_DIGITS = re.compile(r"[0-9](?<=[A-Za-z]{2}[0-9])[0-9](?=[ \-]?[A-Za-z0-9]{4})")
 _IBAN_CANDIDATE = re.compile(r"[A-Za-z]{2}[0-9]{2}(?:[ \-]?[A-Za-z0-9]){10,30}")
 _IBAN_END = re.compile(r"[A-Za-z0-9](?=[ \-]|$)")
 
 
-def _iban_at(text: str, start: int) -> tuple[int, bool] | None:
-    """(end, checksum_valid) of an IBAN, or an IBAN-shaped token whose only fault is its check digits, at start."""
-    candidate = _IBAN_CANDIDATE.match(text, start)
-    if not candidate:
+class _IbanCandidate(NamedTuple):
+    start: int
+    ends: tuple[int, ...]  # where it may end (before a space, a dash or its end), longest first
+
+    def compact(self, norm: str, end: int) -> str:
+        return stdnum_iban.compact(norm[self.start:end])
+
+    def valid_end(self, norm: str) -> int | None:
+        """The end of the longest valid IBAN (mod-97 and the country's registered structure) from here."""
+        for end in self.ends:
+            if stdnum_iban.is_valid(self.compact(norm, end)):
+                return end
         return None
-    body = candidate.group()
-    for end in reversed([m.end() for m in _IBAN_END.finditer(body)]):
-        compact = stdnum_iban.compact(body[:end])
-        if len(compact) < 15:
-            return None
-        if stdnum_iban.is_valid(compact):
-            return start + end, True
-        repaired = compact[:2] + stdnum_iban.calc_check_digits(compact) + compact[4:]
-        if stdnum_iban.is_valid(repaired, check_country=False):
-            return start + end, False
-    return None
+
+    def shaped_around(self, norm: str, start: int, end: int) -> bool:
+        """Does an IBAN-shaped token from here (right apart from its check digits) hold norm[start:end]
+        inside its BBAN? A mistyped IBAN's digits are not a card."""
+        if start < self.start + 4:
+            return False
+        for token_end in self.ends:
+            if token_end < end:
+                break
+            compact = self.compact(norm, token_end)
+            repaired = compact[:2] + stdnum_iban.calc_check_digits(compact) + compact[4:]
+            if stdnum_iban.is_valid(repaired, check_country=False):
+                return True
+        return False
 
 
-# --- words that give digits their meaning -----------------------------------------------------------
-# A cue is searched only in the few characters around a digit group, and only when one of its stems
-# occurs there (a substring test on the lowered message, far cheaper than a case-insensitive regex).
+def _iban_candidates(norm: str) -> list[_IbanCandidate]:
+    found = []
+    for check_digits in _IBAN_CHECK_DIGITS.finditer(norm):
+        start = check_digits.start() - 2
+        if start and norm[start - 1].isalnum():
+            continue
+        candidate = _IBAN_CANDIDATE.match(norm, start)
+        if candidate:
+            ends = [start + m.end() for m in _IBAN_END.finditer(candidate.group())]
+            found.append(_IbanCandidate(start, tuple(e for e in reversed(ends) if e - start >= 15)))
+    return found
+
+
+# --- words that give numbers their meaning ----------------------------------------------------------
+# A cue is tried only on the few characters before a number, and its regex only when one of its stems
+# (lowercase literal prefixes of its words) occurs there: a substring test is far cheaper than a
+# case-insensitive regex.
 
 class _Cue(NamedTuple):
-    stems: re.Pattern[str]  # literal lowercase prefixes of the cue's words, searched on the lowered text
+    stems: tuple[str, ...]
     pattern: re.Pattern[str]
 
 
-def _stems(*stems: str) -> re.Pattern[str]:
-    return re.compile("|".join(map(re.escape, stems)))
-
-
-def _before(stems: re.Pattern[str], words: str, then: str = r"is|was|code|number|num|no|nr|date|on|in|of|at") -> _Cue:
-    """A context word, then up to two filler words and punctuation, ending where the digits start."""
+def _before(stems: tuple[str, ...], words: str, then: str = r"is|was|code|number|num|no|nr|date|on|in|of|at") -> _Cue:
+    """A context word, then up to two filler words and punctuation, ending where the number starts."""
     return _Cue(stems, re.compile(
         rf"\b(?:{words})\b[^\w\n]{{0,4}}(?:(?:{then})\b[^\w\n]{{0,4}}){{0,2}}\Z", re.IGNORECASE
     ))
 
 
-_REACH = 40
 _CVV_WORDS = r"cvv2?|cvc2?|cvn|cid|csc|security\s+code|card\s+verification(?:\s+(?:code|value))?"
-_EXPIRY_WORDS = r"exp(?:iry|iration|ires|ired)?|valid\s+(?:thru|through|until)|good\s+thru"
-_CVV_BEFORE = _before(_stems("cv", "cid", "csc", "security", "verification"), _CVV_WORDS)
-_EXPIRY_BEFORE = _before(_stems("exp", "valid", "good"), _EXPIRY_WORDS)
+_EXPIRY_WORDS = r"exp(?:iry|iration|ires|ired)?|valid\s+(?:thru|through|until)|good\s+(?:thru|through|until)"
+_CVV_BEFORE = _before(("cv", "cid", "csc", "security", "verification"), _CVV_WORDS)
+_EXPIRY_BEFORE = _before(("exp", "valid", "good"), _EXPIRY_WORDS)
 _ACCOUNT_BEFORE = _before(
-    _stems("acc", "a/c", "checking", "savings"), r"account|acct|a/c|checking|savings", r"number|num|no|nr|is|ending|in|#"
+    ("acc", "a/c", "checking", "savings"), r"account|acct|a/c|checking|savings", r"number|num|no|nr|is|ending|in|#"
 )
 _PHONE_BEFORE = _before(
-    _stems("phone", "tel", "mobile", "cell", "call", "text", "whatsapp", "sms", "reach"),
+    ("phone", "tel", "mobile", "cell", "call", "text", "whatsapp", "sms", "reach"),
     r"phone|tel|telephone|mobile|cell|call\s+me|text\s+me|whatsapp|sms|reach\s+me",
     r"number|no|is|on|at",
 )
 _CARD_WORD = _Cue(
-    _stems("card", "visa", "master", "amex", "discover", "jcb", "diners", "maestro", "unionpay"),
+    ("card", "visa", "master", "amex", "discover", "jcb", "diners", "maestro", "unionpay"),
     re.compile(r"\b(?:card|visa|master\s?card|amex|discover|jcb|diners|maestro|unionpay)\b", re.IGNORECASE),
 )
 _BANK_WORD = _Cue(
-    _stems("routing", "aba", "rtn", "transit", "ach", "wire", "bank", "acc", "checking", "savings", "deposit"),
+    ("routing", "aba", "rtn", "transit", "ach", "wire", "bank", "acc", "checking", "savings", "deposit"),
     re.compile(r"\b(?:routing|aba|rtn|transit|ach|wire|bank|account|acct|checking|savings|deposit)\b", re.IGNORECASE),
 )
 
 
-class _Message:
-    """The text under redaction, with where each cue's stems occur (found once, on the lowered text)."""
+_ALL_STEMS = tuple(sorted(
+    {stem for cue in (_CVV_BEFORE, _EXPIRY_BEFORE, _ACCOUNT_BEFORE, _PHONE_BEFORE, _CARD_WORD, _BANK_WORD) for stem in cue.stems}
+))
 
-    def __init__(self, text: str):
-        self.text = text
-        lowered = text.lower()
-        # lower() can change the length (e.g. U+0130); then offsets differ and every cue runs its regex.
-        self._lowered = lowered if len(lowered) == len(text) else None
-        self._stems: dict[_Cue, list[int] | None] = {}
 
-    def _stem_positions(self, cue: _Cue) -> list[int] | None:
-        if cue not in self._stems:
-            if self._lowered is None:
-                self._stems[cue] = None
-            else:
-                self._stems[cue] = [match.start() for match in cue.stems.finditer(self._lowered)]
-        return self._stems[cue]
+class _Text(NamedTuple):
+    """The normalized text and its lowered copy (None when lowering changes the length, e.g. U+0130:
+    then offsets differ and every cue runs its regex)."""
 
-    def mentions(self, cue: _Cue) -> bool:
-        """Might the cue match anywhere? (False lets the caller skip a whole detector.)"""
-        positions = self._stem_positions(cue)
-        return positions is None or bool(positions)
+    norm: str
+    lowered: str | None
 
     def cue(self, cue: _Cue, start: int, end: int) -> bool:
-        """Does the cue's pattern match in text[start:end]? Skipped unless one of its stems starts there."""
         start = max(0, start)
-        positions = self._stem_positions(cue)
-        if positions is not None:
-            index = bisect.bisect_left(positions, start)
-            if index == len(positions) or positions[index] >= end:
+        if self.lowered is not None:
+            window = self.lowered[start:end]
+            if not any(stem in window for stem in cue.stems):
                 return False
-        return cue.pattern.search(self.text, start, end) is not None
+        return cue.pattern.search(self.norm, start, end) is not None
 
     def preceded_by(self, cue: _Cue, position: int) -> bool:
         return self.cue(cue, position - _REACH, position)
 
-    def card_word_on_line_before(self, position: int) -> bool:
-        line_start = max(self.text.rfind("\n", 0, position) + 1, position - _REACH)
-        return self.cue(_CARD_WORD, line_start, position)
+    def any_cue_before(self, position: int) -> bool:
+        """Is any cue's stem in the window before this number? (One search instead of one per cue.)"""
+        if self.lowered is None:
+            return True
+        window = self.lowered[max(0, position - _REACH):position]
+        return any(stem in window for stem in _ALL_STEMS)
 
 
 # --- card context: CVV and expiry -------------------------------------------------------------------
 
-_DATE = re.compile(r"(?<![\d/.\-])(?:0?[1-9]|1[0-2])\s?[/\-.]\s?(?:20)?\d{2}(?![\d]|[/.\-]\d)")
-_EXPIRY_COMPACT = re.compile(r"(?:0[1-9]|1[0-2])(?:20)?\d{2}")
-_CVV_DIGITS = re.compile(r"\d{3,4}(?![\d/.\-]\d|\d)")
+_DATE = re.compile(r"(?<![0-9/.\-])(?:0?[1-9]|1[0-2])\s?[/\-.]\s?(?:20)?[0-9]{2}(?![0-9]|[/.\-][0-9])")
+_EXPIRY_COMPACT = re.compile(r"(?:0[1-9]|1[0-2])(?:20)?[0-9]{2}")
+_CVV_DIGITS = re.compile(r"[0-9]{3,4}(?![/.\-]?[0-9])")
 # Between a PAN and its expiry/CVV: punctuation, spaces and a few card words, nothing else.
 _TAIL_FILLER = re.compile(rf"[^\w\n]+|(?:{_CVV_WORDS}|{_EXPIRY_WORDS}|code|date|and|is|on)\b", re.IGNORECASE)
 
 
-def _card_tail(text: str, position: int) -> list[Finding]:
+def _card_tail(norm: str, position: int) -> list[Finding]:
     """Expiry and CVV right after a PAN, with only punctuation and card words in between."""
     found: list[Finding] = []
-    limit = min(len(text), position + _REACH)
+    limit = min(len(norm), position + _REACH)
     while position < limit:
-        date = _DATE.match(text, position)
+        date = _DATE.match(norm, position)
         if date and not found:
             found.append(Finding("EXPIRY", date.start(), date.end()))
             position = date.end()
             continue
-        cvv = _CVV_DIGITS.match(text, position)
-        if cvv and not text[position - 1].isalnum():
+        cvv = _CVV_DIGITS.match(norm, position)
+        if cvv and not norm[position - 1].isalnum():
             found.append(Finding("CVV", cvv.start(), cvv.end()))
             break
-        filler = _TAIL_FILLER.match(text, position)
+        filler = _TAIL_FILLER.match(norm, position)
         if not filler:
             break
         position = filler.end()
     return found
 
 
-def _card_context(message: _Message, start: int, end: int) -> Finding | None:
-    """A CVV or expiry date starting at this digit group, told by the words before it."""
-    text = message.text
-    if end - start in (3, 4) and _CVV_DIGITS.match(text, start) and message.preceded_by(_CVV_BEFORE, start):
+def _card_context(text: _Text, start: int, end: int) -> Finding | None:
+    """A CVV or expiry date starting at this number, told by the words before it."""
+    norm, size = text.norm, end - start
+    if size in (3, 4) and _CVV_DIGITS.match(norm, start) and text.preceded_by(_CVV_BEFORE, start):
         return Finding("CVV", start, end)
-    date = _DATE.match(text, start) if end - start <= 2 else None
-    if date and (message.preceded_by(_EXPIRY_BEFORE, start) or message.card_word_on_line_before(start)):
-        return Finding("EXPIRY", start, date.end())
-    if end - start in (4, 6) and _EXPIRY_COMPACT.fullmatch(text, start, end) \
-            and message.preceded_by(_EXPIRY_BEFORE, start):
+    date = _DATE.match(norm, start) if size <= 2 else None
+    if date:
+        line_start = max(norm.rfind("\n", 0, start) + 1, start - _REACH)
+        if text.preceded_by(_EXPIRY_BEFORE, start) or text.cue(_CARD_WORD, line_start, start):
+            return Finding("EXPIRY", start, date.end())
+    if size in (4, 6) and _EXPIRY_COMPACT.fullmatch(norm, start, end) and text.preceded_by(_EXPIRY_BEFORE, start):
         return Finding("EXPIRY", start, end)
     return None
 
 
 # --- bank identifiers -------------------------------------------------------------------------------
 
-_ACCOUNT_DIGITS = re.compile(r"\d(?:[ \-]?\d){4,16}(?!\d)")
+_ACCOUNT_DIGITS = re.compile(r"[0-9](?:[ \-]?[0-9]){4,16}(?![0-9])")
 
 
-def _bank(message: _Message, spans: list[tuple[int, int]], index: int) -> list[Finding]:
-    text = message.text
-    start, end = spans[index]
+def _bank(text: _Text, start: int, end: int) -> list[Finding]:
+    """An account number after an account word; a routing number (ABA checksum) near a bank word, and
+    the account numbers around it."""
+    norm = text.norm
     found = []
-    if message.preceded_by(_ACCOUNT_BEFORE, start):
-        account = _ACCOUNT_DIGITS.match(text, start)
+    if text.preceded_by(_ACCOUNT_BEFORE, start):
+        account = _ACCOUNT_DIGITS.match(norm, start)
         if account:
             found.append(Finding("US_ACCOUNT", start, account.end()))
-    if end - start == 9 and rtn.is_valid(_ascii_digits(text[start:end])):
+    if end - start == 9 and rtn.is_valid(norm[start:end]):
         around_start, around_end = max(0, start - _REACH), end + _REACH
-        if message.cue(_BANK_WORD, around_start, around_end):
+        if text.cue(_BANK_WORD, around_start, around_end):
             found.append(Finding("US_ROUTING", start, end))
             found += [
-                Finding("US_ACCOUNT", s, e) for s, e in spans
-                if around_start <= s and e <= around_end and s != start and 5 <= e - s <= 17
+                Finding("US_ACCOUNT", m.start(), m.end()) for m in _DIGITS.finditer(norm, around_start, around_end)
+                if m.start() != start and 5 <= m.end() - m.start() <= 17
+                and not norm[m.start() - 1:m.start()].isdigit() and not norm[m.end():m.end() + 1].isdigit()
             ]
     return found
 
@@ -401,47 +447,71 @@ def _bank(message: _Message, spans: list[tuple[int, int]], index: int) -> list[F
 
 _EMAIL_LOCAL = re.compile(r"[\w.+\-]{1,64}\Z")
 _EMAIL_DOMAIN = re.compile(r"[\w\-]+(?:\.[\w\-]+)+")
+# The first pass for phone numbers: digits and phone punctuation, at least 7 characters.
+_PHONE_STRETCH = re.compile(r"[0-9][0-9 ().\-]{5,}[0-9]")
 _PHONE = re.compile(
     r"(?<![\w+])(?:"
-    r"\+\d{1,3}(?:[ .\-]?\(\d{1,4}\))?(?:[ .\-]?\d{1,5}){1,5}"  # international
-    r"|\(\d{3}\)[ .\-]?\d{3}[ .\-]\d{4}"  # (555) 123-4567
-    r"|\d{3}([.\-])\d{3}\1\d{4}"  # 555-123-4567, 555.123.4567
-    r"|\d{3} \d{3} \d{4}"
-    r")(?!\w)"
+    r"\+[0-9]{1,3}(?:[ .\-]?\([0-9]{1,4}\))?(?:[ .\-]?[0-9]{1,5}){1,5}"  # international
+    r"|\([0-9]{3}\)[ .\-]?[0-9]{3}[ .\-][0-9]{4}"  # (555) 123-4567
+    r"|[0-9]{3}([.\-])[0-9]{3}\1[0-9]{4}"  # 555-123-4567, 555.123.4567
+    r"|[0-9]{3} [0-9]{3} [0-9]{4}"
+    r")"
 )
-_PHONE_AFTER_WORD = re.compile(r"\+?\(?\d[\d ().\-]{5,18}\d(?!\d)")
+_PHONE_AFTER_WORD = re.compile(r"\+?\(?[0-9][0-9 ().\-]{5,18}[0-9](?![0-9])")
 
 
-def _emails(text: str) -> list[Finding]:
+def _emails(norm: str) -> list[Finding]:
     found = []
-    at = text.find("@")
+    at = norm.find("@")
     while at >= 0:
-        local = _EMAIL_LOCAL.search(text, max(0, at - 64), at)
-        domain = _EMAIL_DOMAIN.match(text, at + 1)
+        local = _EMAIL_LOCAL.search(norm, max(0, at - 64), at)
+        domain = _EMAIL_DOMAIN.match(norm, at + 1)
         if local and domain:
             found.append(Finding("EMAIL", local.start(), domain.end()))
-        at = text.find("@", domain.end() if domain else at + 1)
+        at = norm.find("@", domain.end() if domain else at + 1)
     return found
 
 
-def _phone_at(message: _Message, start: int) -> Finding | None:
-    """A phone number whose first digit group starts here (with its + or ( just before)."""
-    text = message.text
-    begin = start - 1 if start and text[start - 1] in "+(" else start
-    match = _PHONE.match(text, begin)
-    if not match and message.preceded_by(_PHONE_BEFORE, begin):
-        match = _PHONE_AFTER_WORD.match(text, begin)
-    if match and 7 <= sum(c.isdecimal() for c in match.group()) <= 15:
-        return Finding("PHONE", match.start(), match.end())
+def _phone_digits_ok(candidate: str) -> bool:
+    return 7 <= sum(c.isdigit() for c in candidate) <= 15
+
+
+def _phones(norm: str) -> list[Finding]:
+    """Phone numbers in their usual written forms (+CC ..., (555) 123-4567, 555-123-4567, 555 123 4567)."""
+    found = []
+    for stretch in _PHONE_STRETCH.finditer(norm):
+        position = stretch.start() - 1 if stretch.start() and norm[stretch.start() - 1] in "+(" else stretch.start()
+        while match := _PHONE.search(norm, position, stretch.end()):
+            after = norm[match.end():match.end() + 1]
+            if not (after.isalnum() or after == "_") and _phone_digits_ok(match.group()):
+                found.append(Finding("PHONE", match.start(), match.end()))
+            position = match.end()
+    return found
+
+
+def _phone_after_word(text: _Text, start: int) -> Finding | None:
+    begin = start - 1 if start and text.norm[start - 1] in "+(" else start
+    if text.preceded_by(_PHONE_BEFORE, begin):
+        match = _PHONE_AFTER_WORD.match(text.norm, begin)
+        if match and _phone_digits_ok(match.group()):
+            return Finding("PHONE", match.start(), match.end())
     return None
 
 
 # --- putting it together ----------------------------------------------------------------------------
 
+# Numbers that words can give a meaning to: 3 digits or more, or the month of a date; not the later
+# pieces of an amount, a time or a date ("1,234.56", "10:23", "15/03/2024").
+_CONTEXT_NUMBER = re.compile(
+    r"[0-9](?<![0-9]{2})(?<![0-9][,.:/\-][0-9])(?:[0-9]{2,}|[0-9]?(?=\s?[/\-.]\s?[0-9]{2}))"
+)
+_HAS_TRIGGER = re.compile(r"[0-9@]")
+
+
 def _resolve(candidates: list[Finding]) -> list[Finding]:
     """Non-overlapping findings by priority. A PAN that straddles a winner widens it: no card digit survives."""
     accepted: list[Finding] = []
-    for candidate in sorted(candidates, key=lambda f: (_PRIORITY.index(f.kind), f.start, -f.end)):
+    for candidate in sorted(candidates, key=lambda f: (_RANK[f.kind], f.start, -f.end)):
         overlapping = [f for f in accepted if f.start < candidate.end and candidate.start < f.end]
         if not overlapping:
             accepted.append(candidate)
@@ -453,59 +523,40 @@ def _resolve(candidates: list[Finding]) -> list[Finding]:
     return sorted(accepted, key=lambda f: f.start)
 
 
-def _iban_prefix_at(text: str, digits_start: int) -> bool:
-    """Two ASCII letters, not glued to a further letter or digit, right before a digit group."""
-    letters = text[digits_start - 2:digits_start]
-    return digits_start >= 2 and letters.isascii() and letters.isalpha() \
-        and (digits_start == 2 or not text[digits_start - 3].isalnum())
-
-
 def redact(text: str) -> Redaction:
     """Replace every PAN, card context, bank identifier, email and phone number in `text` (deterministic)."""
-    spans = [m.span() for m in _DIGITS.finditer(text)]
-    candidates = _emails(text) if "@" in text else []
-    if not spans:
-        return _render(text, _resolve(candidates), {})
-    message = _Message(text)
+    norm = _normalized(text)
+    if not _HAS_TRIGGER.search(norm):
+        return Redaction(text, ())
+    candidates = _emails(norm) if "@" in norm else []
 
-    iban_shaped = []
-    for start, _ in spans:
-        if _iban_prefix_at(text, start):
-            iban = _iban_at(text, start - 2)
-            if iban:
-                iban_shaped.append((start - 2, iban[0]))
-                if iban[1]:
-                    candidates.append(Finding("IBAN", start - 2, iban[0]))
+    ibans = _iban_candidates(norm)
+    for iban in ibans:
+        end = iban.valid_end(norm)
+        if end:
+            candidates.append(Finding("IBAN", iban.start, end))
 
     last_four: dict[int, str] = {}
-    for chain in _chains(text, spans):
-        if sum(g.end - g.start for g in chain) < 13:
-            continue
-        for start, end, digits in _pans(text, chain):
-            # Inside a mistyped IBAN's BBAN (past its country code and check digits) it is not a card.
-            if not any(s + 4 <= start and end <= e for s, e in iban_shaped):
-                candidates.append(Finding("PAN", start, end))
-                candidates += _card_tail(text, end)
-                last_four[start] = digits[-4:]
+    for stretch in _PAN_STRETCH.finditer(norm):
+        for chain in _chains(norm, stretch.start(), stretch.end()):
+            for start, end, digits in _pans(norm, chain):
+                # Inside a mistyped IBAN's BBAN (past its country code and check digits) it is not a card.
+                if not any(iban.shaped_around(norm, start, end) for iban in ibans):
+                    candidates.append(Finding("PAN", start, end))
+                    candidates += _card_tail(norm, end)
+                    last_four[start] = digits[-4:]
 
-    card_words = message.mentions(_CVV_BEFORE) or message.mentions(_EXPIRY_BEFORE) or message.mentions(_CARD_WORD)
-    bank_words = message.mentions(_ACCOUNT_BEFORE) or message.mentions(_BANK_WORD)
-    phone_words = message.mentions(_PHONE_BEFORE)
-    phone_end = -1
-    for index, (start, end) in enumerate(spans):
-        size = end - start
-        if card_words and size <= 6:
-            context = _card_context(message, start, end)
-            if context:
-                candidates.append(context)
-        if bank_words:
-            candidates += _bank(message, spans, index)
-        # Every phone form starts with +, ( or a group of 3 digits, unless a phone word announces it.
-        if start >= phone_end and (size == 3 or phone_words or (start and text[start - 1] in "+(")):
-            phone = _phone_at(message, start)
-            if phone:
+    candidates += _phones(norm)
+    lowered = norm.lower()
+    context = _Text(norm, lowered if len(lowered) == len(norm) else None)
+    for number in _CONTEXT_NUMBER.finditer(norm):
+        start, end = number.span()
+        if end - start == 9 or context.any_cue_before(start):  # a routing number's bank word may follow it
+            if card := _card_context(context, start, end):
+                candidates.append(card)
+            candidates += _bank(context, start, end)
+            if phone := _phone_after_word(context, start):
                 candidates.append(phone)
-                phone_end = phone.end
     return _render(text, _resolve(candidates), last_four)
 
 

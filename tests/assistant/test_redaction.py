@@ -2,6 +2,8 @@
 
 import dataclasses
 import json
+import sys
+import unicodedata
 
 import pytest
 from stdnum import luhn
@@ -196,3 +198,12 @@ def test_text_whose_lowercase_changes_length_keeps_offsets():
 def test_deterministic():
     text = "card 4111 1111 1111 1111, exp 12/27, cvv 123, call +1 555 010 4477"
     assert redact(text) == redact(text)
+
+
+@pytest.mark.parametrize("zero", [
+    cp for cp in range(sys.maxunicode + 1) if unicodedata.category(chr(cp)) == "Nd" and unicodedata.decimal(chr(cp)) == 0
+], ids=hex)
+def test_pan_in_every_unicode_digit_script(zero):
+    written = "".join(chr(zero + int(d)) for d in "4111111111111111")
+    assert all(unicodedata.decimal(c) == int(d) for c, d in zip(written, "4111111111111111"))
+    assert redact(f"card {written} ok").text == "card [CARD ****1111] ok"

@@ -156,8 +156,9 @@ class LookAlike(NamedTuple):
     allowed: tuple[str, ...]
 
 
-def benign_look_alikes(seed: int, count: int) -> list[LookAlike]:
-    """`count` benign look-alikes, round-robin over the shapes, reproducible from `seed`."""
+def benign_look_alikes(seed: int, count: int, keep_ambiguous: bool = False) -> list[LookAlike]:
+    """`count` benign look-alikes, round-robin over the shapes, reproducible from `seed`. With
+    `keep_ambiguous`, Luhn-valid 13-19 digit runs are kept (to measure how often a shape is one)."""
     rng = random.Random(seed)
     shapes = sorted(_SHAPES)
     found: list[LookAlike] = []
@@ -165,6 +166,6 @@ def benign_look_alikes(seed: int, count: int) -> list[LookAlike]:
         shape = shapes[len(found) % len(shapes)]
         make, allowed, templates = _SHAPES[shape]
         text = rng.choice(templates).format(make(rng))
-        if not luhn_ambiguous(text):
+        if keep_ambiguous or not luhn_ambiguous(text):
             found.append(LookAlike(shape, text, allowed))
     return found
