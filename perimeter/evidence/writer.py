@@ -13,6 +13,7 @@ from typing import Any, Optional, Sequence
 from perimeter_policies.frameworks import PCI_DSS, PCI_DSS_NAME, PCI_DSS_VERSION, SOC2, SOC2_NAME
 from perimeter_policies.waivers import waivers_in
 
+from ..render import printable
 from ..report import COMPLIANT, NON_COMPLIANT, STATUSES, WAIVED, Report
 from .diagrams import diagrams_supplement
 from .inventory import model_inventory
@@ -163,6 +164,7 @@ def write_evidence(report: Report, policy_config: dict[str, Any], out_dir: str, 
         files.update(supplement.files)
         files["control-matrix.md"] += supplement.matrix
         files["model-card.md"] += supplement.model_card
+    files = {name: printable(text) for name, text in files.items()}  # names from the program are not trusted
     manifest = {
         "policyPack": {"name": report.pack_name, "version": report.pack_version},
         "project": report.project, "stack": report.stack, "commit": commit,

@@ -78,6 +78,13 @@ NOT_FOUND_CODES = frozenset({
     "NoSuchBucket", "NotFoundException", "ResourceNotFoundException", "TrailNotFoundException",
     "InvalidVpcEndpointId.NotFound", "InvalidVpcEndpointId.Malformed",
 })
+# botocore's standard retry mode retries these; what is left after the last attempt is reported as throttled.
+THROTTLED_CODES = frozenset({
+    "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException", "TooManyRequestsException",
+    "ProvisionedThroughputExceededException", "TransactionInProgressException", "RequestLimitExceeded",
+    "BandwidthLimitExceeded", "LimitExceededException", "RequestThrottled", "SlowDown", "PriorRequestNotComplete",
+    "EC2ThrottledException", "429",
+})
 NOT_IMPLEMENTED_CODES = frozenset({"NotImplemented", "NotImplementedException", "InvalidAction",
                                    "UnknownOperationException", "404", "405", "501"})
 
@@ -150,7 +157,8 @@ def make_session(connection: Connection, evaluation: bool = False) -> boto3.Sess
 def max_attempts(session: boto3.Session) -> int:
     """Attempts per call, the first included: AWS_MAX_ATTEMPTS / a profile's max_attempts, else DEFAULT_MAX_ATTEMPTS."""
     try:
-        value = int(session._session.get_config_variable("max_attempts") or DEFAULT_MAX_ATTEMPTS)
+        configured = session._session.get_config_variable("max_attempts")
+        value = DEFAULT_MAX_ATTEMPTS if configured is None else int(configured)
     except (TypeError, ValueError):
         value = 0
     if not 1 <= value <= 20:
@@ -240,6 +248,9 @@ def classify(error: ClientError, operation: str, code: str) -> Exception:
     status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
     if code in ACCESS_DENIED_CODES or status == 403:
         return Unverifiable(f"{operation}: access denied ({code}); grant the read-only role this action")
+    if code in THROTTLED_CODES or status == 429:
+        return Unverifiable(f"{operation}: throttled ({code or f'HTTP {status}'}) after every retry; "
+                            "run again later or raise AWS_MAX_ATTEMPTS")
     if code in NOT_FOUND_CODES or code.endswith("NotFound") or code.endswith("NotFoundException"):
         return ResourceMissing(f"{operation}: {code}: {_first_line(message)}".rstrip(": "))
     if code in NOT_IMPLEMENTED_CODES or status in (404, 405, 501) or (status >= 500 and not _looks_like_aws(message)):
