@@ -15,6 +15,7 @@ from typing import Any, Optional
 from .errors import UsageError
 
 NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)+$")
+SCAFFOLD_TODO = "TODO(author)"  # what a scaffold leaves for the author; the pack's tests refuse it
 TYPE_TOKEN = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9/]+:[A-Za-z0-9]+$")
 
 
@@ -104,6 +105,7 @@ def _policies(args) -> int:
 
 def resource_class_path(type_: str) -> str:
     """"aws:sqs/queue:Queue" -> "aws.sqs.Queue", the pulumi-aws class a test builds it from."""
+    import pulumi_aws  # noqa: F401 (importing it registers its resource modules)
     from pulumi.runtime import rpc
 
     provider, module_path, class_name = type_.split(":")
@@ -149,7 +151,7 @@ RULE = Rule(
     remediation="TODO(author): the pulumi-aws arguments that fix it, e.g. kms_master_key_id=key.arn.",
     check=check,
     resource_types=TYPES,{scope_line}
-    violation_example="TODO(author): a one-line violating resource, e.g. {example}",
+    violation_example='TODO(author): a one-line violating resource, e.g. {example}',
 )
 '''
 

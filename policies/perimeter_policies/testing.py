@@ -155,7 +155,7 @@ def _markers(value: Any) -> Any:
     return value
 
 
-def wire_inputs(resource_class: type, **arguments: Any) -> dict[str, Any]:
+def wire_inputs(resource_class: type, /, **arguments: Any) -> dict[str, Any]:
     """snake_case arguments of `resource_class` as the engine receives them (camelCase, None dropped).
 
     Raises TypeError for an argument the class does not declare, at any depth. UNKNOWN is allowed anywhere.
@@ -208,7 +208,7 @@ class Resource:
     def urn(self) -> str:
         return urn(self.type, self.name)
 
-    def replace(self, **arguments: Any) -> "Resource":
+    def replace(self, /, **arguments: Any) -> "Resource":
         """The same resource with some snake_case arguments changed (None removes one); typed like `resource()`."""
         if self.resource_class is None:
             raise TypeError("replace() needs a typed resource (built with resource()); use set() on raw ones")
@@ -274,18 +274,24 @@ def _shape(value: Any) -> str:
     return f"the value {value!r}"
 
 
-def resource(resource_class: type, name: str, *, region: Any = DEFAULT_REGION, provider_record: Optional[dict] = None,
-             parent: Optional[str] = None, depends_on: Iterable[Union[Resource, str]] = (),
+def resource(resource_class: type, resource_name: str, /, *, provider_region: Any = DEFAULT_REGION,
+             provider_record: Optional[dict] = None, parent_urn: Optional[str] = None,
+             depends_on: Iterable[Union[Resource, str]] = (),
              property_dependencies: Optional[Mapping[str, Iterable[Union[Resource, str]]]] = None,
              **arguments: Any) -> Resource:
-    """A resource from a pulumi-aws class and its snake_case arguments, e.g. `resource(aws.sqs.Queue, "jobs", ...)`."""
+    """A resource from a pulumi-aws class and its snake_case arguments, e.g. `resource(aws.sqs.Queue, "jobs", ...)`.
+
+    The class's own arguments (`name`, `region`, ...) go in `arguments`; the kit's options have names no
+    pulumi-aws argument has: `provider_region` (the provider's region), `provider_record`, `parent_urn`,
+    `depends_on` and `property_dependencies` (resources or URNs).
+    """
     def urns(items: Iterable[Union[Resource, str]]) -> tuple[str, ...]:
         return tuple(i.urn if isinstance(i, Resource) else i for i in items)
 
     given = {k: v for k, v in arguments.items() if v is not None}
-    return Resource(type=type_token(resource_class), name=name, inputs=wire_inputs(resource_class, **given),
-                    resource_class=resource_class, arguments=given, region=region, provider_record=provider_record,
-                    parent=parent, dependencies=urns(depends_on),
+    return Resource(type=type_token(resource_class), name=resource_name, inputs=wire_inputs(resource_class, **given),
+                    resource_class=resource_class, arguments=given, region=provider_region,
+                    provider_record=provider_record, parent=parent_urn, dependencies=urns(depends_on),
                     property_dependencies={k: urns(v) for k, v in (property_dependencies or {}).items()})
 
 

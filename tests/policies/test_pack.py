@@ -6,11 +6,13 @@ change shows and which tests/authoring keeps current.
 """
 
 import os
+import sys
 
 from perimeter_policies.frameworks import PCI_DSS, SOC2
 from perimeter_policies.inventory import SHARED_READS, pack_version, recorded_reads, undeclared_overlaps
 from perimeter_policies.pack import load_rules
 
+from perimeter.authoring import SCAFFOLD_TODO
 from perimeter.engine.analyzer import LEVEL_NAMES, SEVERITY_NAMES, PolicyPackProcess
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -20,6 +22,8 @@ RULES = load_rules()
 def test_every_policy_has_full_metadata_and_both_frameworks():
     for rule in RULES:
         assert rule.description and rule.remediation and rule.violation_example, rule.name
+        written = [rule.description, rule.remediation, rule.violation_example, sys.modules[rule.check.__module__].__doc__]
+        assert not any(SCAFFOLD_TODO in (text or "") for text in written), f"{rule.name}: finish its {SCAFFOLD_TODO}s"
         assert rule.pci_dss and all(r in PCI_DSS for r in rule.pci_dss), rule.name
         assert rule.soc2 and all(c in SOC2 for c in rule.soc2), rule.name
         assert rule.url.endswith(f"docs/policies.md#{rule.name}")
