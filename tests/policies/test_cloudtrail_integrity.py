@@ -1,53 +1,45 @@
+import pulumi_aws as aws
 import pytest
-from perimeter_policies.model import UNKNOWN
-
-from tests.policies._mutate import REMOVE, mutated
-from tests.policy_harness import analyze, resource
+from perimeter_policies.testing import UNKNOWN, resource, run, waiver
 
 POLICY = "cloudtrail-integrity"
-TRAIL = "aws:cloudtrail/trail:Trail"
-COMPLIANT = {"name": "audit", "s3BucketName": UNKNOWN, "kmsKeyId": UNKNOWN, "cloudWatchLogsGroupArn": UNKNOWN,
-             "cloudWatchLogsRoleArn": UNKNOWN, "enableLogFileValidation": True, "isMultiRegionTrail": True,
-             "includeGlobalServiceEvents": True}
-
-
-def run(inputs):
-    return analyze(POLICY, resource(TRAIL, "audit", inputs))
+TRAIL = resource(aws.cloudtrail.Trail, "audit", name="audit", s3_bucket_name=UNKNOWN, kms_key_id=UNKNOWN,
+                 cloud_watch_logs_group_arn=UNKNOWN, cloud_watch_logs_role_arn=UNKNOWN,
+                 enable_log_file_validation=True, is_multi_region_trail=True, include_global_service_events=True)
 
 
 def test_compliant_trail_with_unknown_key_and_bucket_passes():
-    result = run(COMPLIANT)
-    assert result.clean and not result.cant_run and not result.deferred
+    run(POLICY, TRAIL).assert_clean()
 
 
 def test_explicit_enable_logging_true_passes():
-    assert run({**COMPLIANT, "enableLogging": True}).clean
+    run(POLICY, TRAIL.replace(enable_logging=True)).assert_clean()
 
 
 MUTATIONS = [
-    ("enableLogFileValidation", False, "enableLogFileValidation is False"),
-    ("enableLogFileValidation", REMOVE, "enableLogFileValidation is not set (default false)"),
-    ("isMultiRegionTrail", False, "isMultiRegionTrail is False"),
-    ("isMultiRegionTrail", REMOVE, "isMultiRegionTrail is not set (default false)"),
-    ("enableLogging", False, "enableLogging is False"),
+    ({"enable_log_file_validation": False}, "enableLogFileValidation is False"),
+    ({"enable_log_file_validation": None}, "enableLogFileValidation is not set (default false)"),
+    ({"is_multi_region_trail": False}, "isMultiRegionTrail is False"),
+    ({"is_multi_region_trail": None}, "isMultiRegionTrail is not set (default false)"),
+    ({"enable_logging": False}, "enableLogging is False"),
 ]
 
 
-@pytest.mark.parametrize("prop, value, named", MUTATIONS, ids=[f"{m[0]}={m[1]!r}" for m in MUTATIONS])
-def test_each_violation_blocks(prop, value, named):
-    result = run(mutated(COMPLIANT, (prop,), value))
-    assert len(result.violations) == 1 and not result.cant_run
-    assert named in result.violations[0][0] and "Trail 'audit'" in result.violations[0][0]
+@pytest.mark.parametrize("arguments, named", MUTATIONS, ids=[str(m[0]) for m in MUTATIONS])
+def test_each_violation_blocks(arguments, named):
+    run(POLICY, TRAIL.replace(**arguments)).assert_violation(named, "Trail 'audit'", on=TRAIL)
 
 
 def test_bad_setting_blocks_beside_unknown_inputs():
-    inputs = {**COMPLIANT, "isMultiRegionTrail": False, "name": UNKNOWN, "enableLogging": UNKNOWN,
-              "eventSelectors": UNKNOWN}
-    result = run(inputs)
-    assert len(result.violations) == 1 and not result.cant_run
+    mixed = TRAIL.replace(is_multi_region_trail=False, name=UNKNOWN, enable_logging=UNKNOWN, event_selectors=UNKNOWN)
+    run(POLICY, mixed).assert_violation("isMultiRegionTrail is False")
 
 
 @pytest.mark.parametrize("prop", ["enableLogFileValidation", "isMultiRegionTrail", "enableLogging"])
 def test_flags_unknown_at_preview_are_deferred(prop):
-    result = run({**COMPLIANT, prop: UNKNOWN})
-    assert result.clean and prop in result.deferred[0]["message"]
+    run(POLICY, TRAIL.replace(enable_logging=True).unknown(prop)).assert_deferred(prop)
+
+
+def test_waiver_waives_a_single_region_trail():
+    single = TRAIL.replace(is_multi_region_trail=False)
+    run(POLICY, single, waivers=[waiver(single, reason="Organization trail covers every other region")]).assert_waived()

@@ -1,58 +1,51 @@
+import pulumi_aws as aws
 import pytest
-from perimeter_policies.model import UNKNOWN
-
-from tests.policy_harness import analyze, resource
+from perimeter_policies.testing import UNKNOWN, resource, run, waiver
 
 POLICY = "lambda-not-public"
-FUNCTION_URL = "aws:lambda/functionUrl:FunctionUrl"
-PERMISSION = "aws:lambda/permission:Permission"
 COMPLIANT = {
-    FUNCTION_URL: {"functionName": UNKNOWN, "authorizationType": "AWS_IAM"},
-    PERMISSION: {"function": UNKNOWN, "action": "lambda:InvokeFunction", "principal": "s3.amazonaws.com",
-                 "sourceArn": UNKNOWN, "sourceAccount": "111122223333"},
+    "url": resource(aws.lambda_.FunctionUrl, "chat", function_name=UNKNOWN, authorization_type="AWS_IAM"),
+    "permission": resource(aws.lambda_.Permission, "chat", function=UNKNOWN, action="lambda:InvokeFunction",
+                           principal="s3.amazonaws.com", source_arn=UNKNOWN, source_account="111122223333"),
 }
+URL, PERMISSION = COMPLIANT["url"], COMPLIANT["permission"]
+OPEN = dict(principal="*", source_arn=None, source_account=None)
 
 
-def subject(type_, **changes):
-    inputs = {**COMPLIANT[type_], **changes}
-    return resource(type_, "chat", {k: v for k, v in inputs.items() if v is not None})
-
-
-@pytest.mark.parametrize("type_", list(COMPLIANT))
-def test_compliant_baseline_passes_with_unknown_ids(type_):
-    result = analyze(POLICY, subject(type_))
-    assert result.clean and not result.deferred
+@pytest.mark.parametrize("kind", list(COMPLIANT))
+def test_compliant_baseline_passes_with_unknown_ids(kind):
+    run(POLICY, COMPLIANT[kind]).assert_clean()
 
 
 @pytest.mark.parametrize("restriction", [
-    {"sourceAccount": "111122223333", "sourceArn": None},
-    {"sourceAccount": None, "sourceArn": UNKNOWN},
-    {"sourceAccount": None, "sourceArn": None, "principalOrgId": "o-a1b2c3d4e5"},
-])
+    {"source_account": "111122223333", "source_arn": None},
+    {"source_account": None, "source_arn": UNKNOWN},
+    {"source_account": None, "source_arn": None, "principal_org_id": "o-a1b2c3d4e5"},
+], ids=["account", "unknown-arn", "org"])
 def test_star_principal_restricted_by_source_or_org_passes(restriction):
-    assert analyze(POLICY, subject(PERMISSION, principal="*", **restriction)).clean
+    run(POLICY, PERMISSION.replace(principal="*", **restriction)).assert_clean()
 
 
-@pytest.mark.parametrize("type_, changes, named", [
-    (FUNCTION_URL, {"authorizationType": "NONE"}, "authorizationType=NONE"),
-    (PERMISSION, {"principal": "*", "sourceArn": None, "sourceAccount": None}, "principal '*'"),
-    (PERMISSION, {"principal": "*", "sourceArn": None, "sourceAccount": None, "action": "lambda:InvokeFunctionUrl",
-                  "functionUrlAuthType": "NONE"}, "'lambda:InvokeFunctionUrl'"),
-])
-def test_each_public_invocation_path_blocks(type_, changes, named):
-    result = analyze(POLICY, subject(type_, **changes))
-    assert len(result.violations) == 1 and named in result.violations[0][0]
+@pytest.mark.parametrize("subject, named", [
+    (URL.replace(authorization_type="NONE"), "authorizationType=NONE"),
+    (PERMISSION.replace(**OPEN), "principal '*'"),
+    (PERMISSION.replace(**OPEN, action="lambda:InvokeFunctionUrl", function_url_auth_type="NONE"),
+     "'lambda:InvokeFunctionUrl'"),
+], ids=["url-no-auth", "star-permission", "star-url-permission"])
+def test_each_public_invocation_path_blocks(subject, named):
+    run(POLICY, subject).assert_violation(named, on=subject)
 
 
 def test_public_url_still_blocks_beside_unknown_unrelated_inputs():
-    result = analyze(POLICY, subject(FUNCTION_URL, authorizationType="NONE", qualifier=UNKNOWN, cors=UNKNOWN))
-    assert len(result.violations) == 1 and not result.cant_run
+    run(POLICY, URL.replace(authorization_type="NONE", qualifier=UNKNOWN, cors=UNKNOWN)).assert_violation("NONE")
 
 
-@pytest.mark.parametrize("type_, changes", [
-    (FUNCTION_URL, {"authorizationType": UNKNOWN}),
-    (PERMISSION, {"principal": UNKNOWN, "sourceArn": None, "sourceAccount": None}),
-])
-def test_unknown_setting_is_deferred_not_cant_run(type_, changes):
-    result = analyze(POLICY, subject(type_, **changes))
-    assert result.clean and len(result.deferred) == 1
+@pytest.mark.parametrize("subject", [URL.unknown("authorizationType"), PERMISSION.replace(**OPEN).unknown("principal")],
+                         ids=["url", "permission"])
+def test_unknown_setting_is_deferred_not_cant_run(subject):
+    run(POLICY, subject).assert_deferred("unknown at preview")
+
+
+def test_waiver_waives_a_public_url():
+    public = URL.replace(authorization_type="NONE")
+    run(POLICY, public, waivers=[waiver(public, reason="Public status page, no account data, reviewed")]).assert_waived()
