@@ -73,12 +73,12 @@ class EvaluationInputs:
     project: str
     config: Any
     policy: Any
-    digests: Any
+    subject: Any  # components.launch_gate.Subject: the digests and model id a record must match
     test_set: Any
     redact: Any
 
 
-def load_subject(options: EvaluateOptions) -> EvaluationInputs:
+def load_inputs(options: EvaluateOptions) -> EvaluationInputs:
     directory = os.path.abspath(options.cwd)
     project = load_project(directory, options.stack)
     _import_project(directory)
@@ -96,6 +96,7 @@ def load_subject(options: EvaluateOptions) -> EvaluationInputs:
     try:
         config = parse_config(_perimeter_settings(project), region=project.aws_config.get("region"),
                               stack=options.stack)
+        # The guardrail's name derives from the stack alone (no account or region is looked up offline).
         policy = GuardrailPolicy.from_settings(PerimeterNames(config.stack, context=None).guardrail, config.guardrail)
     except ConfigError as error:
         raise UsageError(f"stack file {project.stack_file}: {error}") from None
@@ -104,27 +105,27 @@ def load_subject(options: EvaluateOptions) -> EvaluationInputs:
                             test_set, redact)
 
 
-def run_cases(subject: EvaluationInputs, options: EvaluateOptions, progress=None) -> tuple[list[CaseResult], dict[str, Any]]:
+def run_cases(inputs: EvaluationInputs, options: EvaluateOptions, progress=None) -> tuple[list[CaseResult], dict[str, Any]]:
     """Every case's result, and the guardrail the run used (id and version only when live)."""
-    cases = subject.test_set.cases
-    guardrail: dict[str, Any] = {"policyDigest": subject.policy.digest(), "id": None, "version": None}
+    cases = inputs.test_set.cases
+    guardrail: dict[str, Any] = {"policyDigest": inputs.policy.digest(), "id": None, "version": None}
     if not options.live:
         from .offline import evaluate_offline
 
-        thresholds = subject.config.evaluation_thresholds
-        return [evaluate_offline(c, subject.policy, thresholds, subject.redact) for c in cases], guardrail
+        thresholds = inputs.config.evaluation_thresholds
+        return [evaluate_offline(c, inputs.policy, thresholds, inputs.redact) for c in cases], guardrail
     from ..verify.aws import Connection, Reader, make_session
     from .live import check_deployed_version, evaluate_live
     from .targets import live_target
 
-    target, region = live_target(options, subject.config.region)
+    target, region = live_target(options, inputs.config.region)
     connection = Connection(region, options.endpoint_url)
     reader = Reader(make_session(connection, evaluation=True), connection)
-    check_deployed_version(reader, target, subject.policy.digest())
+    check_deployed_version(reader, target, inputs.policy.digest())
     guardrail.update(id=target.guardrail_id, version=target.guardrail_version)
     results = []
     for done, case in enumerate(cases, 1):
-        results.append(evaluate_live(case, reader, target, subject.redact))
+        results.append(evaluate_live(case, reader, target, inputs.redact))
         if progress:
             progress("evaluate", done, len(cases))
     return results, guardrail
@@ -147,16 +148,16 @@ def metrics(results: list[CaseResult], settings) -> dict[str, dict[str, Any]]:
     return table
 
 
-def build_record(subject: EvaluationInputs, results: list[CaseResult], guardrail: dict[str, Any], mode: str,
+def build_record(inputs: EvaluationInputs, results: list[CaseResult], guardrail: dict[str, Any], mode: str,
                  evaluated_at: dt.datetime) -> dict[str, Any]:
     from components.launch_gate import RECORD_FORMAT
 
-    settings = subject.config.evaluation_thresholds
+    settings = inputs.config.evaluation_thresholds
     table = metrics(results, settings)
     pan_leaks = sum(r.pan_leaks for r in results)
     return {
         "format": RECORD_FORMAT,
-        "stack": subject.config.stack,
+        "stack": inputs.config.stack,
         "mode": mode,
         "modeMeans": ("every case was sent to the deployed guardrail version through ApplyGuardrail"
                       if mode == "live" else
@@ -165,11 +166,11 @@ def build_record(subject: EvaluationInputs, results: list[CaseResult], guardrail
         "evaluatedAt": evaluated_at.isoformat().replace("+00:00", "Z"),
         "passed": all(m["ok"] for m in table.values()) and pan_leaks == 0
                   and all(r.outcome is not None for r in results),
-        "modelId": subject.digests.model_id,
-        "digests": dict(subject.digests.digests),
-        "guardrail": {**guardrail, "configDigest": subject.digests.digests["guardrailConfig"]},
-        "testSet": {"name": subject.test_set.name, "version": subject.test_set.version,
-                    "cases": len(subject.test_set.cases)},
+        "modelId": inputs.subject.model_id,
+        "digests": dict(inputs.subject.digests),
+        "guardrail": {**guardrail, "configDigest": inputs.subject.digests["guardrailConfig"]},
+        "testSet": {"name": inputs.test_set.name, "version": inputs.test_set.version,
+                    "cases": len(inputs.test_set.cases)},
         "thresholds": {k: v for k, v in asdict(settings).items() if k not in ("require_live", "accept_records_from")},
         "panLeaks": pan_leaks,
         "metrics": table,
@@ -177,7 +178,7 @@ def build_record(subject: EvaluationInputs, results: list[CaseResult], guardrail
     }
 
 
-def build_report(subject: EvaluationInputs, results: list[CaseResult], record: dict[str, Any]) -> Report:
+def build_report(inputs: EvaluationInputs, results: list[CaseResult], record: dict[str, Any]) -> Report:
     stack, mode = record["stack"], record["mode"]
     controls = [Control(control_name(category), f"Launch-gate evaluation, {category}: {m['metric']} {m['bound']}",
                         CATEGORY_CONTROLS[category][0], "mandatory", CATEGORY_CONTROLS[category][1],
@@ -209,8 +210,8 @@ def build_report(subject: EvaluationInputs, results: list[CaseResult], record: d
                                     f"{m['value']:g}, required {m['bound']}", mode, tuple(control.frameworks)))
     unevaluated = [r for r in results if r.outcome is None]
     return Report(
-        command="evaluate", project=subject.project, stack=stack, pack_name=subject.test_set.name,
-        pack_version=str(subject.test_set.version), controls=controls, resources=resources, findings=findings,
+        command="evaluate", project=inputs.project, stack=stack, pack_name=inputs.test_set.name,
+        pack_version=str(inputs.test_set.version), controls=controls, resources=resources, findings=findings,
         evaluations=evaluations, not_applicable=not_applicable,
         extra={"evaluation": {k: v for k, v in record.items() if k != "results"}},
         no_verdict=(f"{len(unevaluated)} case(s) could not be evaluated ({unevaluated[0].reasons[0]})"
@@ -229,11 +230,11 @@ def write_record(record: dict[str, Any], directory: str) -> str:
 
 def run_evaluate(options: EvaluateOptions, evaluated_at: dt.datetime, progress=None) -> tuple[Report, Optional[str]]:
     """The report and, when `options.record_dir` is set and the run has a verdict, the record's path."""
-    subject = load_subject(options)
-    results, guardrail = run_cases(subject, options, progress)
+    inputs = load_inputs(options)
+    results, guardrail = run_cases(inputs, options, progress)
     mode = "live" if options.live else "offline"
-    record = build_record(subject, results, guardrail, mode, evaluated_at)
-    report = build_report(subject, results, record)
+    record = build_record(inputs, results, guardrail, mode, evaluated_at)
+    report = build_report(inputs, results, record)
     path = None
     if options.record_dir and not report.no_verdict:
         path = write_record(record, options.record_dir)

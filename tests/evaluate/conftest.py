@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from perimeter.evaluate.run import EvaluateOptions, load_subject
+from perimeter.evaluate.run import EvaluateOptions, load_inputs
 
 ROOT = Path(__file__).resolve().parents[2]
 # A fixed evaluation clock: records and ages never depend on today's date.
@@ -19,7 +19,7 @@ _LOADED: dict[str, object] = {}
 
 def evaluation_inputs(stack: str):
     if stack not in _LOADED:
-        _LOADED[stack] = load_subject(EvaluateOptions(stack, str(ROOT)))
+        _LOADED[stack] = load_inputs(EvaluateOptions(stack, str(ROOT)))
     return _LOADED[stack]
 
 

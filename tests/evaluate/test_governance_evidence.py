@@ -18,9 +18,9 @@ CLOCK = dt.datetime(2026, 12, 1, tzinfo=dt.timezone.utc)
 
 def report_for(stack: str, resources=(), **outputs) -> Report:
     inputs = evaluation_inputs(stack)
-    status = gate_status(inputs.config, inputs.digests, ROOT / "evaluations")
+    status = gate_status(inputs.config, inputs.subject, ROOT / "evaluations")
     gate = {"required": inputs.config.launch_gate is not None, "requireLive": True, "status": status.status,
-            **inputs.digests.to_json(),
+            **inputs.subject.to_json(),
             "reason": status.reason, "record": status.record or "", "inheritedControls": inherited_controls(inputs.config),
             "maxConfirmationAgeDays": inputs.config.governance.inherited_control_max_age_days}
     return Report("evidence", "perimeter", stack, "perimeter", "1.0.0", [], [Resource(*r) for r in resources],
@@ -48,7 +48,7 @@ def test_the_pack_carries_the_record_and_a_results_table_per_category():
     for category, metric in record["metrics"].items():
         assert f"| {category} | {metric['cases']} | {metric['passed']} |" in governance
     assert "**offline** evaluation" in governance
-    prompts = evaluation_inputs("prod").digests.digests["prompts"]
+    prompts = evaluation_inputs("prod").subject.digests["prompts"]
     assert f"| prompts digest | `{record['digests']['prompts']}` | `{prompts}`" in governance  # the model card's too
 
 

@@ -16,7 +16,7 @@ from components.launch_gate import (
 )
 from components.naming import PerimeterNames
 
-from perimeter.evaluate.run import EvaluateOptions, build_record, load_subject, run_cases, write_record
+from perimeter.evaluate.run import EvaluateOptions, build_record, load_inputs, run_cases, write_record
 
 from .conftest import CLOCK
 
@@ -38,7 +38,7 @@ def subject_of(project: Path, stack: str = "dev", **gate):
 
 def record_for(project: Path, stack: str = "dev", mode: str = "offline", **changes) -> Path:
     """A real offline evaluation of the project copy, written as `evaluations/<stack>/`, optionally altered."""
-    inputs = load_subject(EvaluateOptions(stack, str(project)))
+    inputs = load_inputs(EvaluateOptions(stack, str(project)))
     results, guardrail = run_cases(inputs, EvaluateOptions(stack, str(project)))
     record = {**build_record(inputs, results, guardrail, "offline", CLOCK), "mode": mode, **changes}
     return Path(write_record(record, str(project / "evaluations" / stack)))

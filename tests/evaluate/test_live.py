@@ -82,7 +82,7 @@ def test_every_category_passes_against_a_guardrail_configured_like_the_stack(dev
     assert report.exit_code == 0, [f.message for f in report.findings]
     assert record["mode"] == "live" and record["passed"]
     assert record["guardrail"] == {"policyDigest": dev.policy.digest(), "id": stub.GUARDRAIL_ID,
-                                   "version": stub.VERSION, "configDigest": dev.digests.digests["guardrailConfig"]}
+                                   "version": stub.VERSION, "configDigest": dev.subject.digests["guardrailConfig"]}
     outcome = {r.case.id: r.outcome for r in results}
     assert outcome["atk-010"] == "blocked" and outcome["topic-013"] == "blocked"  # hidden / output side
     assert outcome["ground-004"] == "escalated" and outcome["pii-009"] == "masked" and outcome["benign-016"] == "answered"
@@ -126,7 +126,7 @@ def test_no_record_is_written_without_a_verdict(dev, outputs, monkeypatch, tmp_p
     calls = live_calls(dev)
     calls["bedrock-runtime"][0] = ("ApplyGuardrail", ("ThrottlingException", 429, "Rate exceeded"),
                                    calls["bedrock-runtime"][0][2])
-    monkeypatch.setattr(evaluate_run, "load_subject", lambda options: dev)
+    monkeypatch.setattr(evaluate_run, "load_inputs", lambda options: dev)
     with stubbed_aws(monkeypatch, calls):
         report, path = evaluate_run.run_evaluate(
             EvaluateOptions("dev", str(ROOT), live=True, outputs_path=outputs, record_dir=str(tmp_path / "records")),
