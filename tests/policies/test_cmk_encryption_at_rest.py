@@ -131,8 +131,9 @@ def run(type_: str, inputs: dict):
     return analyze(POLICY, resource(type_, "subject", inputs))
 
 
-def test_every_table_row_has_a_compliant_baseline():
-    assert set(COMPLIANT) == set(KEY_LOCATIONS)
+def test_every_baseline_here_is_a_table_row():
+    # Rows added from the pulumi-aws walk have theirs in test_cmk_table_rows.py, which checks the union.
+    assert set(COMPLIANT) <= set(KEY_LOCATIONS)
 
 
 @pytest.mark.parametrize("type_", sorted(COMPLIANT))

@@ -17,6 +17,7 @@ key matters here (its rotation is kms-key-rotation-enabled's job).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -70,6 +71,23 @@ def _serverless_encryption_policy(policy: ResourceView) -> list[tuple[str, Any]]
     return [("policy", parsed if isinstance(parsed, dict) else {})]
 
 
+def _managed_knowledge_base_encryption(knowledge_base: ResourceView) -> list[tuple[str, Any]]:
+    """A managed knowledge base keeps its own vectors; vector-store ones encrypt in their store (checked there)."""
+    path = ("knowledgeBaseConfiguration", "managedKnowledgeBaseConfiguration")
+    managed = knowledge_base.get(*path)
+    if managed is None:
+        return []
+    return expand(knowledge_base.props, path + ("serverSideEncryptionConfiguration",))
+
+
+def _secure_string_parameter(parameter: ResourceView) -> list[tuple[str, Any]]:
+    """Only SecureString parameters are encrypted; their key is `key_id` (absent means alias/aws/ssm)."""
+    kind = parameter.get("type")
+    if is_unknown(kind):
+        return [("type", UNKNOWN)]
+    return [("", parameter.props)] if kind == "SecureString" else []
+
+
 _S3_RULE = dict(key=S3_KMS_KEY, algorithm=S3_ALGORITHM, kms_algorithms=S3_KMS_ALGORITHMS)
 _S3_FIX = ("apply_server_side_encryption_by_default={'sse_algorithm': 'aws:kms', "
            "'kms_master_key_id': key.arn} on aws.s3.BucketServerSideEncryptionConfiguration rules")
@@ -77,6 +95,25 @@ _VECTORS = dict(key="kmsKeyArn", algorithm="sseType", kms_algorithms=("aws:kms",
                 blocks=("encryptionConfigurations", EACH))
 _VECTORS_FIX = "encryption_configurations=[{'sse_type': 'aws:kms', 'kms_key_arn': key.arn}]"
 _RDS = KeyLocation(key="kmsKeyId", enabled="storageEncrypted", fix="storage_encrypted=True and kms_key_id=key.arn")
+
+_BEDROCK_AGENT_KEY = KeyLocation(key="customerEncryptionKeyArn", fix="customer_encryption_key_arn=key.arn")
+_ECR = KeyLocation(blocks=("encryptionConfigurations", EACH), key="kmsKey", algorithm="encryptionType",
+                   kms_algorithms=("KMS", "KMS_DSSE"),
+                   fix="encryption_configurations=[{'encryption_type': 'KMS', 'kms_key': key.arn}]")
+_ENCRYPTED_COPY = KeyLocation(key="kmsKeyId", enabled="encrypted", fix="encrypted=True and kms_key_id=key.arn")
+_S3_TABLES = KeyLocation(blocks=("encryptionConfiguration",), key="kmsKeyArn", algorithm="sseAlgorithm",
+                         kms_algorithms=("aws:kms",),
+                         fix="encryption_configuration={'sse_algorithm': 'aws:kms', 'kms_key_arn': key.arn}")
+_SFN = KeyLocation(blocks=("encryptionConfiguration",), key="kmsKeyId", algorithm="type",
+                   kms_algorithms=("CUSTOMER_MANAGED_KMS_KEY",),
+                   fix="encryption_configuration={'type': 'CUSTOMER_MANAGED_KMS_KEY', 'kms_key_id': key.arn}")
+_GATEWAY_SHARE = KeyLocation(key="kmsKeyArn", enabled="kmsEncrypted", fix="kms_encrypted=True and kms_key_arn=key.arn")
+_GATEWAY_VOLUME = KeyLocation(key="kmsKey", enabled="kmsEncrypted", fix="kms_encrypted=True and kms_key=key.arn")
+
+
+def _storage_encrypted(key: str, argument: str) -> KeyLocation:
+    return KeyLocation(key=key, enabled="storageEncrypted", fix=f"storage_encrypted=True and {argument}=key.arn")
+
 
 KEY_LOCATIONS: dict[str, KeyLocation] = {
     # Inline bucket SSE is deprecated; it is checked only when written. A bucket with
@@ -117,6 +154,127 @@ KEY_LOCATIONS: dict[str, KeyLocation] = {
         blocks=("serverSideEncryptionConfiguration",), key="kmsKeyArn",
         fix="server_side_encryption_configuration={'kms_key_arn': key.arn}"),
     "aws:bedrock/customModel:CustomModel": KeyLocation(key="customModelKmsKeyId", fix="custom_model_kms_key_id=key.arn"),
+    # Added from the pulumi-aws walk (tests/policies/test_cmk_completeness.py): stores of data, code, prompts,
+    # models and logs. A key input absent means an AWS-owned or AWS-managed key.
+    "aws:bedrock/agentFlow:AgentFlow": _BEDROCK_AGENT_KEY,
+    "aws:bedrock/agentPrompt:AgentPrompt": _BEDROCK_AGENT_KEY,
+    "aws:bedrock/agentcoreMemory:AgentcoreMemory": KeyLocation(key="encryptionKeyArn", fix="encryption_key_arn=key.arn"),
+    "aws:bedrock/evaluationJob:EvaluationJob": KeyLocation(key="customerEncryptionKeyId",
+                                                          fix="customer_encryption_key_id=key.arn"),
+    "aws:bedrock/agentKnowledgeBase:AgentKnowledgeBase": KeyLocation(
+        blocks=_managed_knowledge_base_encryption, key="kmsKeyArn",
+        fix="knowledge_base_configuration.managed_knowledge_base_configuration.server_side_encryption_configuration="
+            "{'kms_key_arn': key.arn}"),
+    "aws:bedrockmodel/invocationJob:InvocationJob": KeyLocation(
+        blocks=("outputDataConfig", "s3OutputDataConfig"), key="s3EncryptionKeyId",
+        fix="output_data_config.s3_output_data_config.s3_encryption_key_id=key.arn"),
+    "aws:ecr/repository:Repository": _ECR,
+    "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate": _ECR,
+    "aws:kinesis/stream:Stream": KeyLocation(key="kmsKeyId", algorithm="encryptionType", kms_algorithms=("KMS",),
+                                             fix="encryption_type='KMS' and kms_key_id=key.arn (not alias/aws/kinesis)"),
+    "aws:kinesis/videoStream:VideoStream": KeyLocation(key="kmsKeyId", fix="kms_key_id=key.arn"),
+    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": KeyLocation(
+        blocks=("serverSideEncryption",), enabled="enabled", key="keyArn", algorithm="keyType",
+        kms_algorithms=("CUSTOMER_MANAGED_CMK",),
+        fix="server_side_encryption={'enabled': True, 'key_type': 'CUSTOMER_MANAGED_CMK', 'key_arn': key.arn}"),
+    "aws:sagemaker/notebookInstance:NotebookInstance": KeyLocation(key="kmsKeyId", fix="kms_key_id=key.arn"),
+    "aws:sagemaker/domain:Domain": KeyLocation(key="kmsKeyId", fix="kms_key_id=key.arn"),
+    "aws:sagemaker/endpointConfiguration:EndpointConfiguration": KeyLocation(key="kmsKeyArn", fix="kms_key_arn=key.arn"),
+    "aws:sagemaker/trainingJob:TrainingJob": KeyLocation(blocks=("outputDataConfig",), key="kmsKeyId",
+                                                          fix="output_data_config={'kms_key_id': key.arn, ...}"),
+    "aws:sagemaker/featureGroup:FeatureGroup": KeyLocation(
+        blocks=("onlineStoreConfig", "securityConfig"), key="kmsKeyId", only_if_set=True,
+        fix="online_store_config.security_config={'kms_key_id': key.arn}"),
+    "aws:eks/cluster:Cluster": KeyLocation(blocks=("encryptionConfig", "provider"), key="keyArn",
+                                           fix="encryption_config={'provider': {'key_arn': key.arn}, 'resources': ['secrets']}"),
+    "aws:lambda/function:Function": KeyLocation(key="kmsKeyArn", fix="kms_key_arn=key.arn (environment variables)"),
+    "aws:cloudtrail/eventDataStore:EventDataStore": KeyLocation(key="kmsKeyId", fix="kms_key_id=key.arn"),
+    "aws:cloudwatch/eventArchive:EventArchive": KeyLocation(key="kmsKeyIdentifier", fix="kms_key_identifier=key.arn"),
+    "aws:codeartifact/domain:Domain": KeyLocation(key="encryptionKey", fix="encryption_key=key.arn"),
+    "aws:codebuild/project:Project": KeyLocation(key="encryptionKey", fix="encryption_key=key.arn"),
+    "aws:codecommit/repository:Repository": KeyLocation(key="kmsKeyId", fix="kms_key_id=key.arn"),
+    "aws:backup/vault:Vault": KeyLocation(key="kmsKeyArn", fix="kms_key_arn=key.arn"),
+    "aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault": KeyLocation(key="encryptionKeyArn",
+                                                                             fix="encryption_key_arn=key.arn"),
+    "aws:docdb/cluster:Cluster": _storage_encrypted("kmsKeyId", "kms_key_id"),
+    "aws:docdb/elasticCluster:ElasticCluster": KeyLocation(key="kmsKeyId", fix="kms_key_id=key.arn"),
+    "aws:neptune/cluster:Cluster": _storage_encrypted("kmsKeyArn", "kms_key_arn"),
+    "aws:redshift/cluster:Cluster": KeyLocation(key="kmsKeyId", fix="encrypted=True and kms_key_id=key.arn"),
+    "aws:redshiftserverless/namespace:Namespace": KeyLocation(key="kmsKeyId", fix="kms_key_id=key.arn"),
+    "aws:elasticache/replicationGroup:ReplicationGroup": KeyLocation(
+        key="kmsKeyId", enabled="atRestEncryptionEnabled", fix="at_rest_encryption_enabled=True and kms_key_id=key.arn"),
+    "aws:elasticache/serverlessCache:ServerlessCache": KeyLocation(key="kmsKeyId", fix="kms_key_id=key.arn"),
+    "aws:memorydb/cluster:Cluster": KeyLocation(key="kmsKeyArn", fix="kms_key_arn=key.arn"),
+    "aws:memorydb/snapshot:Snapshot": KeyLocation(key="kmsKeyArn", fix="kms_key_arn=key.arn"),
+    "aws:dynamodb/tableReplica:TableReplica": KeyLocation(key="kmsKeyArn", fix="kms_key_arn=key.arn"),
+    "aws:dsql/cluster:Cluster": KeyLocation(key="kmsEncryptionKey", fix="kms_encryption_key=key.arn"),
+    "aws:keyspaces/table:Table": KeyLocation(
+        blocks=("encryptionSpecification",), key="kmsKeyIdentifier", algorithm="type",
+        kms_algorithms=("CUSTOMER_MANAGED_KMS_KEY",),
+        fix="encryption_specification={'type': 'CUSTOMER_MANAGED_KMS_KEY', 'kms_key_identifier': key.arn}"),
+    "aws:timestreamwrite/database:Database": KeyLocation(key="kmsKeyId", fix="kms_key_id=key.arn"),
+    "aws:elasticsearch/domain:Domain": KeyLocation(blocks=("encryptAtRest",), enabled="enabled", key="kmsKeyId",
+                                                   fix="encrypt_at_rest={'enabled': True, 'kms_key_id': key.arn}"),
+    "aws:msk/cluster:Cluster": KeyLocation(blocks=("encryptionInfo",), key="encryptionAtRestKmsKeyArn",
+                                           fix="encryption_info={'encryption_at_rest_kms_key_arn': key.arn}"),
+    "aws:mq/broker:Broker": KeyLocation(blocks=("encryptionOptions",), key="kmsKeyId", aws_key_flags=("useAwsOwnedKey",),
+                                        fix="encryption_options={'use_aws_owned_key': False, 'kms_key_id': key.arn}"),
+    "aws:mwaa/environment:Environment": KeyLocation(key="kmsKey", fix="kms_key=key.arn"),
+    "aws:kendra/index:Index": KeyLocation(blocks=("serverSideEncryptionConfiguration",), key="kmsKeyId",
+                                          fix="server_side_encryption_configuration={'kms_key_id': key.arn}"),
+    "aws:efs/replicationConfiguration:ReplicationConfiguration": KeyLocation(
+        blocks=("destination",), key="kmsKeyId", fix="destination={'kms_key_id': key.arn, ...}"),
+    **{f"aws:fsx/{kind}:{kind[0].upper()}{kind[1:]}": KeyLocation(key="kmsKeyId", fix="kms_key_id=key.arn")
+       for kind in ("fileCache", "lustreFileSystem", "ontapFileSystem", "openZfsFileSystem", "windowsFileSystem")},
+    "aws:ebs/snapshotCopy:SnapshotCopy": _ENCRYPTED_COPY,
+    "aws:ec2/amiCopy:AmiCopy": _ENCRYPTED_COPY,
+    "aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy": KeyLocation(key="kmsKeyId", fix="kms_key_id=key.arn"),
+    "aws:rds/snapshotCopy:SnapshotCopy": KeyLocation(key="kmsKeyId", fix="kms_key_id=key.arn"),
+    "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": KeyLocation(
+        key="kmsKeyId", fix="kms_key_id=key.arn"),
+    "aws:s3tables/tableBucket:TableBucket": _S3_TABLES,
+    "aws:s3tables/table:Table": dataclasses.replace(_S3_TABLES, only_if_set=True),  # else the table bucket's
+    "aws:sfn/stateMachine:StateMachine": _SFN,
+    "aws:sfn/activity:Activity": _SFN,
+    "aws:glue/securityConfiguration:SecurityConfiguration": KeyLocation(
+        blocks=("encryptionConfiguration", "s3Encryption"), key="kmsKeyArn", algorithm="s3EncryptionMode",
+        kms_algorithms=("SSE-KMS",), fix="encryption_configuration.s3_encryption={'s3_encryption_mode': 'SSE-KMS', "
+                                         "'kms_key_arn': key.arn} (and cloudwatch/job bookmark encryption)"),
+    "aws:synthetics/canary:Canary": KeyLocation(
+        blocks=("artifactConfig", "s3Encryption"), key="kmsKeyArn", algorithm="encryptionMode",
+        kms_algorithms=("SSE_KMS",), fix="artifact_config={'s3_encryption': {'encryption_mode': 'SSE_KMS', "
+                                         "'kms_key_arn': key.arn}}"),
+    "aws:storagegateway/nfsFileShare:NfsFileShare": _GATEWAY_SHARE,
+    "aws:storagegateway/smbFileShare:SmbFileShare": _GATEWAY_SHARE,
+    "aws:storagegateway/cachesIscsiVolume:CachesIscsiVolume": _GATEWAY_VOLUME,
+    "aws:storagegateway/storedIscsiVolume:StoredIscsiVolume": _GATEWAY_VOLUME,
+    "aws:workspaces/workspace:Workspace": KeyLocation(
+        key="volumeEncryptionKey", enabled="userVolumeEncryptionEnabled",
+        fix="root_volume_encryption_enabled=True, user_volume_encryption_enabled=True and volume_encryption_key=key.arn"),
+    "aws:customerprofiles/domain:Domain": KeyLocation(key="defaultEncryptionKey", fix="default_encryption_key=key.arn"),
+    "aws:dms/replicationInstance:ReplicationInstance": KeyLocation(key="kmsKeyArn", fix="kms_key_arn=key.arn"),
+    "aws:dms/endpoint:Endpoint": KeyLocation(key="kmsKeyArn", fix="kms_key_arn=key.arn"),
+    "aws:dms/s3Endpoint:S3Endpoint": KeyLocation(key="kmsKeyArn", fix="kms_key_arn=key.arn"),
+    "aws:amp/workspace:Workspace": KeyLocation(key="kmsKeyArn", fix="kms_key_arn=key.arn"),
+    "aws:location/tracker:Tracker": KeyLocation(key="kmsKeyId", fix="kms_key_id=key.arn"),
+    "aws:location/geofenceCollection:GeofenceCollection": KeyLocation(key="kmsKeyId", fix="kms_key_id=key.arn"),
+    "aws:qbusiness/application:Application": KeyLocation(blocks=("encryptionConfiguration",), key="kmsKeyId",
+                                                         fix="encryption_configuration={'kms_key_id': key.arn}"),
+    "aws:ec2/instance:Instance": KeyLocation(blocks=("rootBlockDevice",), enabled="encrypted", key="kmsKeyId",
+                                             fix="root_block_device={'encrypted': True, 'kms_key_id': key.arn} "
+                                                 "(and on ebs_block_devices)"),
+    "aws:ec2/launchTemplate:LaunchTemplate": KeyLocation(
+        blocks=("blockDeviceMappings", EACH, "ebs"), only_if_set=True, enabled="encrypted", key="kmsKeyId",
+        fix="block_device_mappings=[{'ebs': {'encrypted': 'true', 'kms_key_id': key.arn}, ...}]"),
+    "aws:xray/encryptionConfig:EncryptionConfig": KeyLocation(key="keyId", algorithm="type", kms_algorithms=("KMS",),
+                                                              fix="type='KMS' and key_id=key.arn"),
+    "aws:athena/workgroup:Workgroup": KeyLocation(
+        blocks=("configuration", "resultConfiguration", "encryptionConfiguration"), key="kmsKeyArn",
+        algorithm="encryptionOption", kms_algorithms=("SSE_KMS", "CSE_KMS"),
+        fix="configuration.result_configuration.encryption_configuration={'encryption_option': 'SSE_KMS', "
+            "'kms_key_arn': key.arn}"),
+    "aws:ssm/parameter:Parameter": KeyLocation(blocks=_secure_string_parameter, key="keyId",
+                                               fix="key_id=key.arn on SecureString parameters"),
 }
 
 
@@ -149,7 +307,8 @@ def check(resource: ResourceView, config):
             value = block.get(location.enabled)
             if is_unknown(value):
                 unknowns.append(_at(path, location.enabled))
-            elif value is not True:
+            elif value is not True and not (isinstance(value, str) and value.strip().lower() == "true"):
+                # Some flags are typed as strings ("true") in pulumi-aws, e.g. launch template EBS `encrypted`.
                 problems.append(f"{_at(path, location.enabled)} is {_shown(value)}, not true")
         if location.algorithm:
             value = block.get(location.algorithm)
