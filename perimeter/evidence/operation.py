@@ -55,9 +55,11 @@ def live_state(rows: list[dict[str, Any]]) -> str:
 
 
 def _design_state(report: Report, control: str) -> str:
+    if report.control(control) is None:
+        return "— (live-only check)"
     rows = [e for e in report.evaluations if e.policy == control]
     if not rows:
-        return "— (live-only check)"
+        return "designed (no resource of its types in this stack)"
     latest = rows[-1].phase
     return "designed, open finding" if any(e.status == NON_COMPLIANT for e in rows if e.phase == latest) else DESIGNED
 
