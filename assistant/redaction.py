@@ -15,23 +15,34 @@ Kinds and replacements:
     EMAIL       [EMAIL]
     PHONE       [PHONE]           +CC international, (555) 123-4567 / 555-123-4567 forms, or digits after a phone word
 
-How PANs are found. One compiled regex finds chains of at least 13 Unicode decimal digits joined by at
-most a separator each: one or two of space, dash, dot, slash, underscore, their Unicode variants
-(no-break and ideographic spaces, en/em dashes, full-width forms, zero-width characters), or a line break
-with the indentation or quote marker that follows it. A chain may sit inside a word or punctuation
-("card#4111111111111111,"). Digits are normalized with a 1:1 `str.translate` table over every Nd code
-point, so offsets into the original text stay valid. Inside a chain, every window of whole digit groups
-holding 13-19 digits is a candidate; it is a PAN when it passes Luhn and its grouping is one a person
-types for a card: one group, or every group but the last of at least 3 digits, or uniform groups
-("41 11 11 ..."). Groups split by a line break count as one (a wrap can split a group anywhere). The
-grouping rule is what keeps dates ("01/02/2024 28/02/2024"), amounts ("1234.50 5678.90") and ranges
-from being read as cards; without it, any benign chain of 13-19 digits would be a PAN one time in ten.
+How it stays fast. Digits are normalized once: every non-ASCII Unicode decimal digit (full-width,
+Arabic-Indic, Devanagari, mathematical, ...) is replaced by its ASCII digit through a 1:1 table built
+from unicodedata over all Nd code points, so offsets into the normalized copy are offsets into the
+original. Each detector then starts from one compiled, [0-9]-led pattern that the regex engine skips
+through in C, and runs Python (Luhn, checksums, context words) only on the rare places it stops.
+
+How PANs are found. The first pass finds stretches of at least 13 digits with only separator characters
+between them. A stretch splits into chains of digit groups joined by one separator each: one or two of
+space, dash, dot, slash, backslash, underscore and their Unicode variants (no-break and ideographic
+spaces, en/em dashes, full-width forms, zero-width characters), or a line break with the indentation or
+quote marker after it. A chain may sit inside a word or punctuation ("card#4111111111111111,"). Inside a
+chain, every window of whole groups holding 13-19 digits is a candidate; it is a PAN when its grouping
+is one a person types for a card (one group; every group but the last of at least 3 digits; or uniform
+groups of 1 or 2, "41 11 11 ..."; a line break may split a group anywhere) and it passes Luhn. The
+grouping rule keeps dates ("01/02/2024 28/02/2024") and amounts ("1234.50 5678.90") from being read as
+cards. A window inside a longer chain must stand apart from the groups it leaves out (another size or
+separator, or the chain opens with a card network's first digit 2-6): "4111 1111 1111 1111 12/27 123" is
+a card, one long uniformly grouped USPS tracking id is not.
 
 Known ambiguity, decided for safety: any contiguous 13-19 digit run that passes Luhn IS a PAN, whatever
 it really is (a phone number in E.164 form, a millisecond timestamp, a FedEx 15-digit tracking number).
-One such run in ten passes Luhn by chance; bench/redaction.py measures it per look-alike shape. A chain
-inside an IBAN-shaped token (country code, check digits and a BBAN with the country's registered
-structure, whether or not the check digits are right) is not a PAN: a mistyped IBAN stays an IBAN.
+One such run in ten passes Luhn by chance; bench/redaction.py measures it per look-alike shape. Digits
+inside the BBAN of an IBAN-shaped token (country code, check digits, the country's registered length and
+structure, whether or not the check digits are right) are not a PAN: a mistyped IBAN stays an IBAN.
+
+Card context: a CVV is 3-4 digits after a CVV word, or right after a PAN (with only punctuation, an
+expiry date and card words between); an expiry is MM/YY or MM/YYYY after an expiry word, after a PAN, or
+on the same line after a card word (card, visa, mastercard, amex, ...), and MMYY after an expiry word.
 
 Checksums come from python-stdnum (`stdnum.luhn`, `stdnum.us.rtn`, `stdnum.iban`): pure Python, no
 dependencies, vendored as-is into the Lambda archive. schwifty adds nothing layer 1 needs: its IBAN
@@ -39,9 +50,10 @@ validation is the same mod-97 plus the same SWIFT registry structure that stdnum
 runs national check digits for several countries); what schwifty adds is bank/BIC lookup and IBAN
 generation, at the price of pycountry, rstr and importlib_resources in the archive and a slower import.
 
-Not detected (documented limits): PANs written with digits that are not Unicode Nd (superscripts,
-circled digits, words), a PAN glued to other digits with no separator (it is no longer 13-19 digits),
-lowercase IBAN country codes are accepted but IBANs split by other characters than space or dash are not.
+Not detected (documented limits): PANs written with characters that are not Unicode Nd digits
+(superscripts, circled digits, words); a PAN glued to other digits with no separator (it is no longer
+13-19 digits); irregular small groups ("4111 11 11 1111 1111"); separators other than the ones above
+(commas, letters); IBANs split by anything but spaces or dashes.
 """
 
 from __future__ import annotations
@@ -55,7 +67,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from stdnum import iban as stdnum_iban
-from stdnum import luhn
+from stdnum import luhn, numdb
 from stdnum.us import rtn
 
 KINDS = ("PAN", "CVV", "EXPIRY", "US_ROUTING", "US_ACCOUNT", "IBAN", "EMAIL", "PHONE")
@@ -118,29 +130,28 @@ def _decimal_table() -> dict[int, int]:
 
 
 @functools.cache
-def _foreign_digits(astral: bool) -> re.Pattern[str]:
-    """Runs of non-ASCII decimal digits, as character ranges the regex engine scans in C (translating the
-    whole message instead costs a dictionary lookup per character). Ranges beyond the BMP make every
-    character slow to test, so they are in a second pattern, used only when the text holds such characters."""
+def _bmp_digits() -> re.Pattern[str]:
+    """Runs of non-ASCII decimal digits in the BMP, as character ranges the regex engine scans in C
+    (translating the whole message instead costs a dictionary lookup per character). Digits beyond the
+    BMP go through _ASTRAL: ranges above U+FFFF in one class make every character slow to test."""
     ranges: list[list[int]] = []
-    for code_point in sorted(_decimal_table()):
+    for code_point in sorted(cp for cp in _decimal_table() if cp <= 0xFFFF):
         if ranges and ranges[-1][1] == code_point - 1:
             ranges[-1][1] = code_point
         else:
             ranges.append([code_point, code_point])
-    return re.compile("[" + "".join(
-        f"{re.escape(chr(first))}-{re.escape(chr(last))}" for first, last in ranges if astral or last <= 0xFFFF
-    ) + "]+")
+    return re.compile("[" + "".join(f"{re.escape(chr(first))}-{re.escape(chr(last))}" for first, last in ranges) + "]+")
 
 
-_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]+")
 
 
 def _normalized(text: str) -> str:
     if text.isascii():
         return text
     table = _decimal_table()
-    return _foreign_digits(bool(_ASTRAL.search(text))).sub(lambda run: run.group().translate(table), text)
+    text = _bmp_digits().sub(lambda run: run.group().translate(table), text)
+    return _ASTRAL.sub(lambda run: run.group().translate(table), text)
 
 
 _DIGITS = re.compile(r"[0-9]+")
@@ -159,9 +170,10 @@ _INLINE_SEP = (
 _LINE_BREAKS = "\r\n\x0b\x0c\x85\u2028\u2029"
 _SEPARATOR = re.compile(rf"[{_INLINE_SEP}]?(?:\r\n|[{_LINE_BREAKS}])[{_INLINE_SEP}>]{{0,4}}|[{_INLINE_SEP}]{{1,2}}")
 _SEPARATOR_MAX = 7
-# The cheap first pass: a stretch of at least 13 characters, digits and separator characters only, from a
-# digit to a digit. Every PAN lies in one; most text holds none.
-_PAN_STRETCH = re.compile(rf"[0-9][0-9{_INLINE_SEP}{_LINE_BREAKS}>]{{11,}}[0-9]")
+_LINE_BREAK_SET = frozenset(_LINE_BREAKS)
+# The cheap first pass: at least 13 digits with at most a separator's worth of separator characters between
+# any two. Every PAN lies in one; most text holds none.
+_PAN_STRETCH = re.compile(rf"[0-9](?:[{_INLINE_SEP}{_LINE_BREAKS}>]{{0,{_SEPARATOR_MAX}}}[0-9]){{12,}}")
 
 
 class _Group(NamedTuple):
@@ -177,7 +189,7 @@ def _chains(norm: str, start: int, end: int) -> list[list[_Group]]:
         if chains:
             gap = norm[chains[-1][-1].end:match.start()]
             if len(gap) <= _SEPARATOR_MAX and _SEPARATOR.fullmatch(gap):
-                chains[-1].append(_Group(match.start(), match.end(), any(c in _LINE_BREAKS for c in gap)))
+                chains[-1].append(_Group(match.start(), match.end(), not _LINE_BREAK_SET.isdisjoint(gap)))
                 continue
         chains.append([_Group(match.start(), match.end(), False)])
     return chains
@@ -258,35 +270,37 @@ def _pans(norm: str, chain: list[_Group]) -> list[tuple[int, int, str]]:
 _IBAN_CHECK_DIGITS = re.compile(r"[0-9](?<=[A-Za-z]{2}[0-9])[0-9](?=[ \-]?[A-Za-z0-9]{4})")
 _IBAN_CANDIDATE = re.compile(r"[A-Za-z]{2}[0-9]{2}(?:[ \-]?[A-Za-z0-9]){10,30}")
 _IBAN_END = re.compile(r"[A-Za-z0-9](?=[ \-]|$)")
+_IBAN_REGISTRY = numdb.get("iban")
+
+
+@functools.cache
+def _iban_length(country: str) -> int | None:
+    """The IBAN length registered for a country code (from stdnum's copy of the SWIFT registry)."""
+    properties = _IBAN_REGISTRY.info(country)[0][1]
+    if "bban" not in properties:
+        return None
+    return 4 + sum(int(count) for count in re.findall(r"([0-9]+)!", properties["bban"]))
 
 
 class _IbanCandidate(NamedTuple):
     start: int
-    ends: tuple[int, ...]  # where it may end (before a space, a dash or its end), longest first
+    end: int | None  # where the token reaches the country's IBAN length (before a space, dash or its end)
 
-    def compact(self, norm: str, end: int) -> str:
-        return stdnum_iban.compact(norm[self.start:end])
+    def compact(self, norm: str) -> str:
+        return stdnum_iban.compact(norm[self.start:self.end])
 
-    def valid_end(self, norm: str) -> int | None:
-        """The end of the longest valid IBAN (mod-97 and the country's registered structure) from here."""
-        for end in self.ends:
-            if stdnum_iban.is_valid(self.compact(norm, end)):
-                return end
-        return None
+    def valid(self, norm: str) -> bool:
+        """A valid IBAN: mod-97 and the country's registered structure (and national check digits)."""
+        return stdnum_iban.is_valid(self.compact(norm))
 
     def shaped_around(self, norm: str, start: int, end: int) -> bool:
-        """Does an IBAN-shaped token from here (right apart from its check digits) hold norm[start:end]
-        inside its BBAN? A mistyped IBAN's digits are not a card."""
-        if start < self.start + 4:
+        """Does this IBAN-shaped token (right apart from its check digits) hold norm[start:end] inside its
+        BBAN? A mistyped IBAN's digits are not a card."""
+        if not (self.start + 4 <= start and end <= self.end):
             return False
-        for token_end in self.ends:
-            if token_end < end:
-                break
-            compact = self.compact(norm, token_end)
-            repaired = compact[:2] + stdnum_iban.calc_check_digits(compact) + compact[4:]
-            if stdnum_iban.is_valid(repaired, check_country=False):
-                return True
-        return False
+        compact = self.compact(norm)
+        repaired = compact[:2] + stdnum_iban.calc_check_digits(compact) + compact[4:]
+        return stdnum_iban.is_valid(repaired, check_country=False)
 
 
 def _iban_candidates(norm: str) -> list[_IbanCandidate]:
@@ -295,10 +309,16 @@ def _iban_candidates(norm: str) -> list[_IbanCandidate]:
         start = check_digits.start() - 2
         if start and norm[start - 1].isalnum():
             continue
-        candidate = _IBAN_CANDIDATE.match(norm, start)
-        if candidate:
-            ends = [start + m.end() for m in _IBAN_END.finditer(candidate.group())]
-            found.append(_IbanCandidate(start, tuple(e for e in reversed(ends) if e - start >= 15)))
+        length = _iban_length(norm[start:start + 2].upper())
+        candidate = _IBAN_CANDIDATE.match(norm, start) if length else None
+        if not candidate:
+            continue
+        for token_end in _IBAN_END.finditer(candidate.group()):
+            compact_length = sum(c.isalnum() for c in candidate.group()[:token_end.end()])
+            if compact_length >= length:
+                if compact_length == length:
+                    found.append(_IbanCandidate(start, start + token_end.end()))
+                break
     return found
 
 
@@ -341,9 +361,10 @@ _BANK_WORD = _Cue(
 )
 
 
-_ALL_STEMS = tuple(sorted(
-    {stem for cue in (_CVV_BEFORE, _EXPIRY_BEFORE, _ACCOUNT_BEFORE, _PHONE_BEFORE, _CARD_WORD, _BANK_WORD) for stem in cue.stems}
-))
+_ANY_STEM = re.compile(r"\b(?:" + "|".join(sorted(
+    {re.escape(stem) for cue in (_CVV_BEFORE, _EXPIRY_BEFORE, _ACCOUNT_BEFORE, _PHONE_BEFORE, _CARD_WORD, _BANK_WORD)
+     for stem in cue.stems}
+)) + ")")
 
 
 class _Text(NamedTuple):
@@ -368,8 +389,7 @@ class _Text(NamedTuple):
         """Is any cue's stem in the window before this number? (One search instead of one per cue.)"""
         if self.lowered is None:
             return True
-        window = self.lowered[max(0, position - _REACH):position]
-        return any(stem in window for stem in _ALL_STEMS)
+        return _ANY_STEM.search(self.lowered, max(0, position - _REACH), position) is not None
 
 
 # --- card context: CVV and expiry -------------------------------------------------------------------
@@ -531,10 +551,7 @@ def redact(text: str) -> Redaction:
     candidates = _emails(norm) if "@" in norm else []
 
     ibans = _iban_candidates(norm)
-    for iban in ibans:
-        end = iban.valid_end(norm)
-        if end:
-            candidates.append(Finding("IBAN", iban.start, end))
+    candidates += [Finding("IBAN", iban.start, iban.end) for iban in ibans if iban.valid(norm)]
 
     last_four: dict[int, str] = {}
     for stretch in _PAN_STRETCH.finditer(norm):
