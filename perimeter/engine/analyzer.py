@@ -19,6 +19,7 @@ import jsonschema
 import yaml
 from google.protobuf import empty_pb2, json_format
 from perimeter_policies import wire
+from perimeter_policies.rule import NOT_WAIVABLE_TAG
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
 from ..errors import HarnessError, UsageError
@@ -193,7 +194,26 @@ def resolve_policy_config(info: analyzer_pb2.AnalyzerInfo, document: Mapping[str
             where = ".".join(str(p) for p in error.path) or (error.message.split("'")[1] if "'" in error.message else "")
             raise UsageError(f"policy config '{key}': property '{where}' is invalid: {error.message}")
         properties[key] = props
+    _refuse_weakened_critical_policies(policies, levels, document)
     return properties, levels
+
+
+# Levels that stop a policy from blocking a deployment.
+BELOW_MANDATORY = ("advisory", "disabled")
+
+
+def _refuse_weakened_critical_policies(policies: Mapping[str, analyzer_pb2.PolicyInfo], levels: Mapping[str, str],
+                                       document: Mapping[str, Any]) -> None:
+    """A policy the pack marks not waivable (critical) may not be set below mandatory, directly or through "all"."""
+    for name in sorted(policies):
+        if NOT_WAIVABLE_TAG in policies[name].tags and levels[name] in BELOW_MANDATORY:
+            how = "" if name in document and _level_set(document[name]) else ' through "all"'
+            raise UsageError(f"policy config sets critical policy '{name}' to {levels[name]}{how}; critical policies "
+                             f"cannot be weakened: set it to mandatory (or leave it out)")
+
+
+def _level_set(value: Any) -> bool:
+    return isinstance(value, str) or (isinstance(value, dict) and "enforcementLevel" in value)
 
 
 def _similarity(a: str, b: str) -> float:

@@ -14,7 +14,7 @@ from perimeter_policies.frameworks import PCI_DSS, PCI_DSS_NAME, PCI_DSS_VERSION
 from perimeter_policies.waivers import waivers_in
 
 from ..render import printable
-from ..report import COMPLIANT, NON_COMPLIANT, STATUSES, WAIVED, Report
+from ..report import COMPLIANT, DISABLED, DISABLED_MESSAGE, NON_COMPLIANT, STATUSES, WAIVED, Report
 from .diagrams import diagrams_supplement
 from .inventory import model_inventory
 from .outdir import MANIFEST, publish
@@ -42,6 +42,11 @@ def control_rows(report: Report) -> list[dict[str, Any]]:
             "waiver_reason": waiver.get("reason", ""), "waiver_approver": waiver.get("approver", ""),
             "waiver_expires": waiver.get("expires", ""), "phase": e.phase,
         })
+    for control in report.controls:
+        if control.enforcement_level == "disabled":
+            rows.append({column: "" for column in CSV_COLUMNS} | {
+                "control": control.name, "severity": control.severity, "pci_dss": ";".join(control.pci_dss),
+                "soc2": ";".join(control.soc2), "status": DISABLED, "message": DISABLED_MESSAGE})
     return sorted(rows, key=lambda r: (r["control"], r["resource_urn"], r["phase"]))
 
 
@@ -73,7 +78,8 @@ def _matrix_section(report: Report, title: str, catalogue: dict[str, str], ids_o
         rows = [e for e in latest if e.policy in policies]
         satisfied = sorted({e.urn.split("::")[-1] for e in rows if e.status == COMPLIANT})
         components = sorted({c for e in rows if e.status == COMPLIANT and (c := _component_of(by_urn, e.urn))})
-        open_findings = [f"`{e.policy}` on `{e.urn.split('::')[-1]}`" for e in rows if e.status == NON_COMPLIANT]
+        open_findings = [f"`{p}` {DISABLED_MESSAGE}" for p in policies if report.control(p).enforcement_level == "disabled"]
+        open_findings += [f"`{e.policy}` on `{e.urn.split('::')[-1]}`" for e in rows if e.status == NON_COMPLIANT]
         waived = [f"`{e.policy}` on `{e.urn.split('::')[-1]}` (waived)" for e in rows if e.status == WAIVED]
         lines.append(f"| **{requirement}** {catalogue.get(requirement, '')} | {', '.join(f'`{p}`' for p in policies)} | "
                      f"{', '.join(f'`{c}`' for c in components) or '—'} | {len(satisfied)}: {', '.join(satisfied[:12])}"

@@ -62,12 +62,29 @@ def parse_not_applicable_reason(reason: str) -> Optional[dict[str, Any]]:
     return json.loads(payload)
 
 
+def _guarded(rule: Rule, subject: Union[ResourceView, StackView], config: Mapping[str, Any]):
+    """The rule's outcomes; an exception becomes a violation naming the policy, the subject and the error.
+
+    A safety net, not a way of reading values: without it the engine reports a
+    pack failure that names neither the policy nor the resource, and a check
+    that could not run must never look like a pass. Rules still read every
+    value defensively (tests/policies/test_fuzz_rules.py calls them directly).
+    """
+    try:
+        yield from rule.check(subject, config)
+    except Exception as error:  # noqa: BLE001 - any crash is reported, never swallowed
+        where = (f"{subject.type.rsplit(':', 1)[-1]} '{subject.name}'" if isinstance(subject, ResourceView)
+                 else "the stack")
+        yield Violation(f"policy {rule.name} could not evaluate {where}: {type(error).__name__}: {error}. "
+                        "A value the policy cannot read is not a pass; fix the input (or report a policy bug).")
+
+
 def evaluate(rule: Rule, subject: Union[ResourceView, StackView], supplied_config: Optional[Mapping[str, Any]]) -> Evaluation:
     config = rule.config(supplied_config)
     waivers = waivers_in(rule.name, config, waivable=rule.waivable)
     default_urn = subject.urn if isinstance(subject, ResourceView) else ""
     result = Evaluation()
-    for outcome in rule.check(subject, config):
+    for outcome in _guarded(rule, subject, config):
         urn = outcome.urn or default_urn
         if isinstance(outcome, Deferred):
             result.deferred.append(Reported(outcome.reason, urn))
