@@ -109,9 +109,13 @@ _SSE = ("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncrypti
         "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2")
 _ENCRYPTION = ("cmk-encryption-at-rest", "s3-bucket-encryption-configured")
 
-# Identity, not judgement: stack rules join a bucket to its configuration resources by name or id.
+# Identity, not judgement: stack rules join resources by these names and ids.
 shared(_BUCKETS, "bucket", ANY_RULE, "the bucket's name links it to its configuration resources")
 shared(_BUCKETS, "id", ANY_RULE, "the bucket's id links it to its configuration resources")
+shared(("aws:s3/bucketPolicy:BucketPolicy",), "bucket", ANY_RULE, "names the bucket the policy belongs to")
+shared(("aws:ec2/vpc:Vpc",), "id", ANY_RULE, "the VPC's id links it to its flow logs and default security group")
+shared(("aws:cloudtrail/trail:Trail",), "s3BucketName", ANY_RULE,
+       "names the trail's bucket, which the stack rules follow to judge that bucket")
 # Presence and key quality of S3 default encryption are two findings with two fixes.
 shared(_SSE, "rules", _ENCRYPTION,
        "s3-bucket-encryption-configured judges that a bucket has default encryption at all; "
@@ -146,9 +150,23 @@ shared(("aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy", "aws:iam/userP
 shared(("aws:iam/role:Role",), "inlinePolicies", ("iam-passrole-scoped", "iam-policy-least-privilege"),
        "a role's inline policies are documents like any other: wildcards for one rule, iam:PassRole for the other")
 shared(("aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration",), "loggingConfig",
-       ("bedrock-invocation-logging-metadata-only", "log-retention-bounded"),
-       "metadata-only judges which data is delivered; log-retention-bounded follows the destinations to judge "
-       "their retention")
+       ("bedrock-invocation-logging-metadata-only", "cloudtrail-s3-data-events", "log-retention-bounded"),
+       "metadata-only judges which data is delivered; log-retention-bounded and cloudtrail-s3-data-events follow "
+       "the destinations to judge their retention and their data-event coverage")
 shared(("aws:cloudtrail/trail:Trail",), "cloudWatchLogsGroupArn", ("cloudtrail-cloudwatch-logs", "log-retention-bounded"),
        "cloudtrail-cloudwatch-logs judges that the trail delivers to a log group; log-retention-bounded follows it "
        "to judge that group's retention")
+shared(("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:s3/bucketPolicy:BucketPolicy",
+        "aws:sns/topic:Topic", "aws:sns/topicPolicy:TopicPolicy", "aws:sqs/queue:Queue",
+        "aws:sqs/queuePolicy:QueuePolicy"), "policy",
+       ("audit-trail-bucket-protected", "resource-policy-not-public", "transport-policy-denies-insecure"),
+       "one resource policy, different statements: public principals (resource-policy-not-public), a deny of "
+       "insecure transport (transport-policy-denies-insecure), delivery-only access to the audit trail's bucket "
+       "(audit-trail-bucket-protected)")
+shared(("aws:bedrock/guardrail:Guardrail",), "sensitiveInformationPolicyConfig",
+       ("bedrock-guardrail-baseline", "bedrock-guardrail-blocks-card-numbers"),
+       "bedrock-guardrail-blocks-card-numbers (critical, not waivable) judges the card-number entity alone; "
+       "bedrock-guardrail-baseline judges every other configured PII type and leaves card numbers out")
+shared(("aws:lambda/function:Function",), "environment", ("lambda-in-vpc", "no-plaintext-secrets"),
+       "lambda-in-vpc follows the environment to the data stores a function reaches; no-plaintext-secrets judges "
+       "the values themselves")
