@@ -21,9 +21,12 @@ EU = {"aws:region": "eu-west-1"}
 SCENARIOS = {
     "s01_bucket_without_encryption_or_public_access_block.py": (EU, {
         ("s3-bucket-encryption-configured", "naked", "preview"),
-        ("s3-bucket-public-access-block-present", "naked", "preview")}),
-    "s02_bucket_sse_s3.py": (EU, {("cmk-encryption-at-rest", "aes-sse", "preview")}),
-    "s03_bucket_aws_managed_key.py": (EU, {("cmk-encryption-at-rest", "managed-sse", "preview")}),
+        ("s3-bucket-public-access-block-present", "naked", "preview"),
+        ("s3-bucket-versioning-enabled", "naked", "preview")}),
+    "s02_bucket_sse_s3.py": (EU, {("cmk-encryption-at-rest", "aes-sse", "preview"),
+                                  ("s3-bucket-versioning-enabled", "aes", "preview")}),
+    "s03_bucket_aws_managed_key.py": (EU, {("cmk-encryption-at-rest", "managed-sse", "preview"),
+                                           ("s3-bucket-versioning-enabled", "managed", "preview")}),
     "s04_unknown_bucket_id_beside_public_flag.py": (EU, {("s3-public-access-blocked", "kb-pab-loose", "preview")}),
     "s05_same_stack_key_not_rotated.py": (EU, {("kms-key-rotation-enabled", "unrotated", "preview"),
                                                 ("s3-bucket-encryption-configured", "logs-sse", "preview")}),
@@ -34,19 +37,23 @@ SCENARIOS = {
         ("bedrock-guardrail-blocks-card-numbers", "loose", "preview")}),
     "s09_region_not_approved.py": ({"aws:region": "us-east-1"}, {
         ("approved-regions", name, "preview") for name in
-        ("default_7_51_1", "docs-key", "docs", "docs-sse", "docs-pab", "docs-own")}),
+        ("default_7_51_1", "docs-key", "docs", "docs-sse", "docs-pab", "docs-own", "docs-ver")}),
     "s10_explicit_provider_and_per_resource_region.py": (EU, {
         ("approved-regions", "us", "preview"), ("approved-regions", "us-key", "preview"),
         ("approved-regions", "moved-key", "preview")}),
     "s11_cross_region_inference_outside_geography.py": (EU, {("approved-regions", "helper", "preview")}),
     "s12_open_security_group.py": (EU, {("security-group-no-public-ingress", "open", "preview"),
-                                         ("network-no-public-ip", "public", "preview")}),
-    "s13_bedrock_endpoint_public_dns_default_policy.py": (EU, {("bedrock-endpoint-private", "runtime", "preview")}),
+                                         ("network-no-public-ip", "public", "preview"),
+                                         ("vpc-flow-logs-enabled", "net", "preview")}),
+    "s13_bedrock_endpoint_public_dns_default_policy.py": (EU, {("bedrock-endpoint-private", "runtime", "preview"),
+                                                               ("vpc-flow-logs-enabled", "net", "preview")}),
     "s14_trail_without_integrity_and_log_group_forever.py": (EU, {
-        ("cloudtrail-integrity", "trail", "preview"), ("log-retention-bounded", "trail-group", "preview")}),
+        ("cloudtrail-integrity", "trail", "preview"), ("log-retention-bounded", "trail-group", "preview"),
+        ("audit-trail-bucket-protected", "trail-logs", "preview")}),
     "s15_public_database_lambda_and_collection.py": (EU, {
         ("database-not-publicly-accessible", "db", "preview"), ("lambda-not-public", "fn-url", "preview"),
-        ("opensearch-serverless-not-public", "vectors-net", "preview")}),
+        ("opensearch-serverless-not-public", "vectors-net", "preview"),
+        ("database-backups-and-deletion-protection", "db", "preview")}),
     "s16_bucket_acl_public_and_object_writer.py": (EU, {("s3-no-public-acl", "exports-acl", "preview"),
                                                          ("s3-no-public-acl", "legacy-writer", "preview")}),
     "s17_public_key_policy_sqs_managed_sse_account_block_off.py": (EU, {

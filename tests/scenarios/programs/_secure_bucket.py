@@ -1,4 +1,4 @@
-"""A compliant bucket the scenarios build on: CMK, public access block, ownership."""
+"""A compliant bucket the scenarios build on: CMK, public access block, ownership, versioning."""
 import pulumi_aws as aws
 
 
@@ -11,4 +11,5 @@ def secure_bucket(name, key=None):
     aws.s3.BucketPublicAccessBlock(f"{name}-pab", bucket=bucket.id, block_public_acls=True, block_public_policy=True,
                                    ignore_public_acls=True, restrict_public_buckets=True)
     aws.s3.BucketOwnershipControls(f"{name}-own", bucket=bucket.id, rule={"object_ownership": "BucketOwnerEnforced"})
+    aws.s3.BucketVersioning(f"{name}-ver", bucket=bucket.id, versioning_configuration={"status": "Enabled"})
     return bucket, key
