@@ -13,9 +13,11 @@ Measured, for both:
   tests/data/look_alikes.py) plus the corpus's benign messages: any card finding is one. For ours, any
   finding of a kind the look-alike does not allow (a phone number may be PHONE) also counts;
 - the documented ambiguity: how often look-alikes *with* Luhn-valid runs kept are read as cards;
-- throughput (MB/s of UTF-8) and p50/p99 latency per 4 KB message, on two sets: support messages
-  (prose with the corpus's and the look-alikes' sentences mixed in) and digit-dense messages (nothing but
-  numbers-bearing sentences, a worst case).
+- throughput (MB/s of UTF-8) and p50/p99 latency per 4 KB message, as CPU time of the calling thread
+  (pinned to one core; on a shared machine, wall time mostly measures the neighbours), on two sets:
+  "support" (one corpus message, then sentences of which 75% are prose, 20% benign look-alikes and 5%
+  corpus messages: about 25 numbers per 4 KB) and "digit-dense" (80% look-alikes, 20% corpus messages,
+  no prose: a worst case).
 Targets (issue 10): 100% recall, <= 1 FP per 10 000 benign runs, >= 10x Presidio's throughput, p99 < 1 ms.
 """
 
