@@ -1,5 +1,5 @@
-"""The gate end to end through the real CLI on a copy of the project: pending, evaluated, then invalidated by
-a prompt change; and an unreadable record stops the program with one line."""
+"""The gate end to end through the real CLI on a copy of the project: evaluated, then invalidated by a prompt
+change; and an unreadable record stops the program with one line."""
 
 from __future__ import annotations
 
@@ -22,9 +22,7 @@ def test_the_gate_opens_with_a_record_and_closes_when_a_prompt_changes(project_c
     stack_file = project_copy / "stacks" / "Pulumi.dev.yaml"
     stack_file.write_text(stack_file.read_text() + "  perimeter:launchGate:\n    requireLive: false\n")
     for old in (project_copy / "evaluations" / "dev").glob("*.json"):
-        old.unlink()
-    [pending] = gate_findings(project_copy)
-    assert "launch gate PENDING: no evaluation record in evaluations/dev/" in pending
+        old.unlink()  # (without a record the gate is PENDING: tests/scenarios/test_reference_stacks.py, prod)
 
     for name, value in CLOCK.items():
         monkeypatch.setenv(name, value)
