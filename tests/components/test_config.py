@@ -36,7 +36,9 @@ def test_stacks_differ_where_the_environments_should():
     assert staging.invocation_model_id.startswith("eu.") and prod.invocation_model_id.startswith("eu.")
     assert prod.retention.audit_days > staging.retention.audit_days > dev.retention.audit_days
     assert prod.retention.invocation_log_days < staging.retention.invocation_log_days < dev.retention.invocation_log_days
-    assert prod.guardrail.grounding_threshold > staging.guardrail.grounding_threshold > dev.guardrail.grounding_threshold
+    # Staging runs prod's guardrail exactly, so its live evaluation record can open prod's launch gate.
+    assert prod.guardrail == staging.guardrail and prod.model == staging.model
+    assert prod.guardrail.grounding_threshold > dev.guardrail.grounding_threshold
     assert prod.guardrail.relevance_threshold > dev.guardrail.relevance_threshold
 
 
