@@ -1,6 +1,6 @@
 import base64
 import json
-import secrets
+import random
 import string
 
 import pytest
@@ -24,7 +24,9 @@ SAFE_VARIABLES = {"LOG_LEVEL": "INFO", "TABLE_NAME": "perimeter-sessions", "GUAR
 SAFE_USER_DATA = "#!/bin/bash\nset -euo pipefail\nyum install -y amazon-cloudwatch-agent\nsystemctl enable --now app\n"
 # Built at run time so no secret-shaped literal sits in the repository.
 ACCESS_KEY_ID = "AKIA" + "Q" * 8 + "7" * 8
-RANDOM_SECRET = "".join(secrets.choice(string.ascii_letters + string.digits + "+/") for _ in range(40))
+# Seeded: the same value in every pytest-xdist worker, so test ids match.
+_RNG = random.Random(4)
+RANDOM_SECRET = "".join(_RNG.choice(string.ascii_letters + string.digits + "+/") for _ in range(40))
 PEM = "-----BEGIN " + "RSA PRIVATE KEY-----\nMIIEow...\n-----END RSA PRIVATE KEY-----"
 
 
