@@ -171,9 +171,6 @@ _LINE_BREAKS = "\r\n\x0b\x0c\x85\u2028\u2029"
 _SEPARATOR = re.compile(rf"[{_INLINE_SEP}]?(?:\r\n|[{_LINE_BREAKS}])[{_INLINE_SEP}>]{{0,4}}|[{_INLINE_SEP}]{{1,2}}")
 _SEPARATOR_MAX = 7
 _LINE_BREAK_SET = frozenset(_LINE_BREAKS)
-# The cheap first pass: at least 13 digits with at most a separator's worth of separator characters between
-# any two. Every PAN lies in one; most text holds none.
-_PAN_STRETCH = re.compile(rf"[0-9](?:[{_INLINE_SEP}{_LINE_BREAKS}>]{{0,{_SEPARATOR_MAX}}}[0-9]){{12,}}")
 
 
 class _Group(NamedTuple):
@@ -265,9 +262,6 @@ def _pans(norm: str, chain: list[_Group]) -> list[tuple[int, int, str]]:
 
 # --- IBAN -------------------------------------------------------------------------------------------
 
-# The first pass: two check digits right after two letters, followed by more of the BBAN. (It opens with
-# [0-9] and looks behind from there, so the engine skips to digits in C.)
-_IBAN_CHECK_DIGITS = re.compile(r"[0-9](?<=[A-Za-z]{2}[0-9])[0-9](?=[ \-]?[A-Za-z0-9]{4})")
 _IBAN_CANDIDATE = re.compile(r"[A-Za-z]{2}[0-9]{2}(?:[ \-]?[A-Za-z0-9]){10,30}")
 _IBAN_END = re.compile(r"[A-Za-z0-9](?=[ \-]|$)")
 _IBAN_REGISTRY = numdb.get("iban")
@@ -303,23 +297,21 @@ class _IbanCandidate(NamedTuple):
         return stdnum_iban.is_valid(repaired, check_country=False)
 
 
-def _iban_candidates(norm: str) -> list[_IbanCandidate]:
-    found = []
-    for check_digits in _IBAN_CHECK_DIGITS.finditer(norm):
-        start = check_digits.start() - 2
-        if start and norm[start - 1].isalnum():
-            continue
-        length = _iban_length(norm[start:start + 2].upper())
-        candidate = _IBAN_CANDIDATE.match(norm, start) if length else None
-        if not candidate:
-            continue
-        for token_end in _IBAN_END.finditer(candidate.group()):
-            compact_length = sum(c.isalnum() for c in candidate.group()[:token_end.end()])
-            if compact_length >= length:
-                if compact_length == length:
-                    found.append(_IbanCandidate(start, start + token_end.end()))
-                break
-    return found
+def _iban_candidate_at(norm: str, check_digits: int) -> _IbanCandidate | None:
+    """An IBAN-shaped token whose check digits start here: two letters before them, nothing glued before
+    those, and the country's registered length reached at a token end."""
+    start = check_digits - 2
+    if start < 0 or not norm[start:check_digits].isalpha() or (start and norm[start - 1].isalnum()):
+        return None
+    length = _iban_length(norm[start:check_digits].upper())
+    candidate = _IBAN_CANDIDATE.match(norm, start) if length else None
+    if not candidate:
+        return None
+    for token_end in _IBAN_END.finditer(candidate.group()):
+        compact_length = sum(c.isalnum() for c in candidate.group()[:token_end.end()])
+        if compact_length >= length:
+            return _IbanCandidate(start, start + token_end.end()) if compact_length == length else None
+    return None
 
 
 # --- words that give numbers their meaning ----------------------------------------------------------
@@ -467,8 +459,6 @@ def _bank(text: _Text, start: int, end: int) -> list[Finding]:
 
 _EMAIL_LOCAL = re.compile(r"[\w.+\-]{1,64}\Z")
 _EMAIL_DOMAIN = re.compile(r"[\w\-]+(?:\.[\w\-]+)+")
-# The first pass for phone numbers: digits and phone punctuation, at least 7 characters.
-_PHONE_STRETCH = re.compile(r"[0-9][0-9 ().\-]{5,}[0-9]")
 _PHONE = re.compile(
     r"(?<![\w+])(?:"
     r"\+[0-9]{1,3}(?:[ .\-]?\([0-9]{1,4}\))?(?:[ .\-]?[0-9]{1,5}){1,5}"  # international
@@ -496,16 +486,16 @@ def _phone_digits_ok(candidate: str) -> bool:
     return 7 <= sum(c.isdigit() for c in candidate) <= 15
 
 
-def _phones(norm: str) -> list[Finding]:
-    """Phone numbers in their usual written forms (+CC ..., (555) 123-4567, 555-123-4567, 555 123 4567)."""
+def _phones(norm: str, start: int, end: int) -> list[Finding]:
+    """Phone numbers in their usual written forms (+CC ..., (555) 123-4567, 555-123-4567, 555 123 4567)
+    in the numeric stretch norm[start:end]."""
     found = []
-    for stretch in _PHONE_STRETCH.finditer(norm):
-        position = stretch.start() - 1 if stretch.start() and norm[stretch.start() - 1] in "+(" else stretch.start()
-        while match := _PHONE.search(norm, position, stretch.end()):
-            after = norm[match.end():match.end() + 1]
-            if not (after.isalnum() or after == "_") and _phone_digits_ok(match.group()):
-                found.append(Finding("PHONE", match.start(), match.end()))
-            position = match.end()
+    position = start - 1 if start and norm[start - 1] in "+(" else start
+    while match := _PHONE.search(norm, position, end):
+        after = norm[match.end():match.end() + 1]
+        if not (after.isalnum() or after == "_") and _phone_digits_ok(match.group()):
+            found.append(Finding("PHONE", match.start(), match.end()))
+        position = match.end()
     return found
 
 
@@ -525,7 +515,28 @@ def _phone_after_word(text: _Text, start: int) -> Finding | None:
 _CONTEXT_NUMBER = re.compile(
     r"[0-9](?<![0-9]{2})(?<![0-9][,.:/\-][0-9])(?:[0-9]{2,}|[0-9]?(?=\s?[/\-.]\s?[0-9]{2}))"
 )
-_HAS_TRIGGER = re.compile(r"[0-9@]")
+# The first pass, over the whole message, is one bytes.translate (C, a table lookup per byte) of the
+# digit-normalized text encoded 1:1 (each non-ASCII character becomes "?"), to classes: "0" a digit,
+# "s" a character that can sit inside a number (separators, phone punctuation, "?" for any non-ASCII
+# character, since non-ASCII separators exist), "@", and " " for everything else. The numeric stretches,
+# runs of "0" and "s" from a digit to a digit, are then found with bytes.find; each detector runs only
+# on a stretch (and the few characters before it), so the cost follows the numbers, not the bytes.
+def _class_table() -> bytes:
+    table = bytearray(b" " * 256)
+    for byte in b"0123456789":
+        table[byte] = ord("0")
+    for byte in b" \t_./\\-\r\n\x0b\x0c>()+?":
+        table[byte] = ord("s")
+    table[ord("@")] = ord("@")
+    return bytes(table)
+
+
+_CLASSES = _class_table()
+_STRETCH = re.compile(rb"0[0s]*")
+
+
+def _classes(norm: str) -> bytes:
+    return norm.encode("ascii", "replace").translate(_CLASSES)
 
 
 def _resolve(candidates: list[Finding]) -> list[Finding]:
@@ -546,36 +557,46 @@ def _resolve(candidates: list[Finding]) -> list[Finding]:
 def redact(text: str) -> Redaction:
     """Replace every PAN, card context, bank identifier, email and phone number in `text` (deterministic)."""
     norm = _normalized(text)
-    if not _HAS_TRIGGER.search(norm):
+    classes = _classes(norm)
+    at = classes.find(b"@")
+    digit = classes.find(b"0")
+    if at < 0 and digit < 0:
         return Redaction(text, ())
-    candidates = _emails(norm) if "@" in norm else []
-
-    ibans = _iban_candidates(norm)
-    candidates += [Finding("IBAN", iban.start, iban.end) for iban in ibans if iban.valid(norm)]
-
+    candidates = _emails(norm) if at >= 0 else []
     last_four: dict[int, str] = {}
-    for stretch in _PAN_STRETCH.finditer(norm):
-        start, end = stretch.span()
-        contiguous = norm[start:end].isdigit()  # the common case: one group, nothing to split
-        for chain in [[_Group(start, end, False)]] if contiguous else _chains(norm, start, end):
-            for start, end, digits in _pans(norm, chain):
-                # Inside a mistyped IBAN's BBAN (past its country code and check digits) it is not a card.
-                if not any(iban.shaped_around(norm, start, end) for iban in ibans):
-                    candidates.append(Finding("PAN", start, end))
-                    candidates += _card_tail(norm, end)
-                    last_four[start] = digits[-4:]
-
-    candidates += _phones(norm)
-    lowered = norm.lower()
-    context = _Text(norm, lowered if len(lowered) == len(norm) else None)
-    for number in _CONTEXT_NUMBER.finditer(norm):
-        start, end = number.span()
-        if end - start == 9 or context.any_cue_before(start):  # a routing number's bank word may follow it
-            if card := _card_context(context, start, end):
-                candidates.append(card)
-            candidates += _bank(context, start, end)
-            if phone := _phone_after_word(context, start):
-                candidates.append(phone)
+    context: _Text | None = None
+    iban: _IbanCandidate | None = None
+    while digit >= 0:
+        start = digit
+        end = start + len(_STRETCH.match(classes, start).group().rstrip(b"s"))
+        digits = classes.count(b"0", start, end)
+        if (starting := _iban_candidate_at(norm, start)) is not None:
+            iban = starting  # an IBAN-shaped token can span later stretches ("GB82 WEST 1234 ...")
+            if iban.valid(norm):
+                candidates.append(Finding("IBAN", iban.start, iban.end))
+        if digits >= 13:
+            for chain in _chains(norm, start, end):
+                for pan_start, pan_end, pan in _pans(norm, chain):
+                    # Inside a mistyped IBAN's BBAN (past its country code and check digits) it is not a card.
+                    if not (iban and iban.shaped_around(norm, pan_start, pan_end)):
+                        candidates.append(Finding("PAN", pan_start, pan_end))
+                        candidates += _card_tail(norm, pan_end)
+                        last_four[pan_start] = pan[-4:]
+        if digits >= 7:
+            candidates += _phones(norm, start, end)
+        if context is None:
+            lowered = norm.lower()
+            context = _Text(norm, lowered if len(lowered) == len(norm) else None)
+        for number in _CONTEXT_NUMBER.finditer(norm, start, end):
+            number_start, number_end = number.span()
+            # A routing number's bank word may follow it; every other cue comes before its number.
+            if number_end - number_start == 9 or context.any_cue_before(number_start):
+                if card := _card_context(context, number_start, number_end):
+                    candidates.append(card)
+                candidates += _bank(context, number_start, number_end)
+                if phone := _phone_after_word(context, number_start):
+                    candidates.append(phone)
+        digit = classes.find(b"0", end)
     return _render(text, _resolve(candidates), last_four)
 
 
