@@ -58,7 +58,7 @@ def check(logging: ResourceView, config):
         destination = logging.get("loggingConfig", *path)
         if is_unknown(destination):
             destination_unknowns.append("loggingConfig." + ".".join(path))
-        elif destination is not None and destination not in in_scope:
+        elif destination is not None and not (isinstance(destination, str) and destination in in_scope):
             outside.append(destination)
     if outside:
         problem = (f"{', '.join(delivered)}, so prompts and answers (and any card number in them) are written to "
