@@ -17,7 +17,7 @@
   the unknown-checking proxy, the policy. A rule that reads an unknown value shows up as `cant_run`,
   exactly as it would in `pulumi preview`.
 - Every run records which top-level properties each rule reads on each type (`RECORDED_READS`);
-  `perimeter regen` collects them from the rules' own tests into `reads.json`, which the overlap
+  `make regen` collects them from the rules' own tests into `reads.json`, which the overlap
   check and `perimeter policies` read.
 
 This module imports only the pack and the Pulumi SDKs (pulumi-aws lazily, for `resource()`), so it
@@ -202,6 +202,7 @@ class Resource:
     parent: Optional[str] = None
     dependencies: tuple[str, ...] = ()
     property_dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # The state AnalyzeStack sees (the engine sends outputs there); None: the inputs stand in for it.
     outputs: Optional[Mapping[str, Any]] = None
 
     @property
