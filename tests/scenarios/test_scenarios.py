@@ -34,19 +34,23 @@ SCENARIOS = {
     "s07_agent_pinned_to_guardrail_draft.py": (EU, {("bedrock-guardrail-version-pinned", "helper", "update")}),
     "s08_unversioned_guardrail_without_card_block.py": (EU, {
         ("bedrock-guardrail-versioned", "loose", "preview"),
-        ("bedrock-guardrail-blocks-card-numbers", "loose", "preview")}),
+        ("bedrock-guardrail-blocks-card-numbers", "loose", "preview"),
+        ("bedrock-guardrail-baseline", "loose", "preview")}),
     "s09_region_not_approved.py": ({"aws:region": "us-east-1"}, {
         ("approved-regions", name, "preview") for name in
         ("default_7_51_1", "docs-key", "docs", "docs-sse", "docs-pab", "docs-own", "docs-ver")}),
     "s10_explicit_provider_and_per_resource_region.py": (EU, {
         ("approved-regions", "us", "preview"), ("approved-regions", "us-key", "preview"),
         ("approved-regions", "moved-key", "preview")}),
-    "s11_cross_region_inference_outside_geography.py": (EU, {("approved-regions", "helper", "preview")}),
+    "s11_cross_region_inference_outside_geography.py": (EU, {("approved-regions", "helper", "preview"),
+                                                              ("bedrock-guardrail-version-pinned", "helper", "preview")}),
     "s12_open_security_group.py": (EU, {("security-group-no-public-ingress", "open", "preview"),
                                          ("network-no-public-ip", "public", "preview"),
-                                         ("vpc-flow-logs-enabled", "net", "preview")}),
+                                         ("vpc-flow-logs-enabled", "net", "preview"),
+                                         ("vpc-default-security-group-closed", "net", "preview")}),
     "s13_bedrock_endpoint_public_dns_default_policy.py": (EU, {("bedrock-endpoint-private", "runtime", "preview"),
-                                                               ("vpc-flow-logs-enabled", "net", "preview")}),
+                                                               ("vpc-flow-logs-enabled", "net", "preview"),
+                                                               ("vpc-default-security-group-closed", "net", "preview")}),
     "s14_trail_without_integrity_and_log_group_forever.py": (EU, {
         ("cloudtrail-integrity", "trail", "preview"), ("log-retention-bounded", "trail-group", "preview"),
         ("audit-trail-bucket-protected", "trail-logs", "preview")}),
