@@ -61,16 +61,20 @@ def _denies_insecure(action: str):
 
 def check(stack: StackView, config):
     for target_type, (policy_type, prop, identity_props, action) in TARGETS.items():
+        guarded = _denies_insecure(action)
         kinds = BUCKETS if target_type in BUCKETS else (target_type,)
-        attached = [(p, references(stack, [p], prop, kinds)) for p in stack.of_type(policy_type)]
+        policies = stack.of_type(policy_type)
+        verdicts = [(p, document_holds(p.get("policy"), guarded)) for p in policies]
+        # One pass each (stack rules stay linear): policies that guard, that preview can't judge, and all of them.
+        guarding = references(stack, [p for p, v in verdicts if v is True], prop, kinds)
+        undecided = references(stack, [p for p, v in verdicts if v is None], prop, kinds)
+        unresolved = references(stack, policies, prop, kinds).unresolved
         for target in stack.of_type(target_type):
             identities = tuple(target.get(i) for i in identity_props)
-            guarded = _denies_insecure(action)
-            verdicts = [document_holds(target.get("policy"), guarded)]
-            verdicts += [document_holds(p.get("policy"), guarded) for p, refs in attached if refs.cover(target, identities)]
-            if True in verdicts:
+            inline = document_holds(target.get("policy"), guarded)
+            if inline is True or guarding.cover(target, identities):
                 continue
-            if None in verdicts or any(refs.unresolved for _, refs in attached):
+            if inline is None or unresolved or undecided.cover(target, identities):
                 yield Deferred(f"{describe(target)}: its resource policy is unknown at preview", target.urn)
             else:
                 yield Violation(f"{describe(target)} has no resource policy denying requests without TLS "
