@@ -18,11 +18,12 @@ Kinds and replacements:
 How it stays fast. Digits are normalized once: every non-ASCII Unicode decimal digit (full-width,
 Arabic-Indic, Devanagari, mathematical, ...) is replaced by its ASCII digit through a 1:1 table built
 from unicodedata over all Nd code points, so offsets into the normalized copy are offsets into the
-original. Each detector then starts from one compiled, [0-9]-led pattern that the regex engine skips
-through in C, and runs Python (Luhn, checksums, context words) only on the rare places it stops.
+original. One bytes.translate then maps the whole message to character classes, and bytes.find jumps
+from one numeric stretch (digits with separators or phone punctuation between them) to the next; every
+detector runs only on a stretch and the few characters before it, Luhn and the other checksums only on
+its candidates. A message with no digit and no "@" costs two C passes.
 
-How PANs are found. The first pass finds stretches of at least 13 digits with only separator characters
-between them. A stretch splits into chains of digit groups joined by one separator each: one or two of
+How PANs are found. A numeric stretch holding at least 13 digits splits into chains of digit groups joined by one separator each: one or two of
 space, dash, dot, slash, backslash, underscore and their Unicode variants (no-break and ideographic
 spaces, en/em dashes, full-width forms, zero-width characters), or a line break with the indentation or
 quote marker after it. A chain may sit inside a word or punctuation ("card#4111111111111111,"). Inside a
