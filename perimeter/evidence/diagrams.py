@@ -334,24 +334,29 @@ MERMAID_SHAPES = {"box": ('["', '"]'), "endpoint": ('[/"', '"/]'), "workload": (
                   "store": ('[("', '")]'), "control": ('{{"', '"}}'), "external": ('(("', '"))'), "note": ('>"', '"]')}
 
 
-def to_mermaid(graph: Graph) -> str:
-    lines = ["---", f"title: {graph.title}", "---", "flowchart LR"]
+def _nested(graph: Graph, open_cluster, close_cluster: str, node_line, cluster: Optional[str] = None,
+            indent: str = "  ") -> list[str]:
+    """The clusters (nested) and nodes of `graph` under `cluster`, as lines of either syntax."""
+    lines = []
+    for child, (text, parent) in sorted(graph.clusters.items()):
+        if parent == cluster:
+            lines.append(indent + open_cluster(child, text))
+            lines += _nested(graph, open_cluster, close_cluster, node_line, child, indent + "  ")
+            lines.append(indent + close_cluster)
+    return lines + [indent + node_line(node, text, shape)
+                    for node, (text, where, shape) in sorted(graph.nodes.items()) if where == cluster]
 
+
+def to_mermaid(graph: Graph) -> str:
     def label(text: str) -> str:
         return _label(text, '"').replace("\n", "<br/>")
 
-    def emit_cluster(cluster: Optional[str], indent: str) -> None:
-        for child, (text, parent) in sorted(graph.clusters.items()):
-            if parent == cluster:
-                lines.append(f'{indent}subgraph {child}["{label(text)}"]')
-                emit_cluster(child, indent + "  ")
-                lines.append(f"{indent}end")
-        for node, (text, where, shape) in sorted(graph.nodes.items()):
-            if where == cluster:
-                opening, closing = MERMAID_SHAPES[shape]
-                lines.append(f"{indent}{node}{opening}{label(text)}{closing}")
+    def node_line(node: str, text: str, shape: str) -> str:
+        opening, closing = MERMAID_SHAPES[shape]
+        return f"{node}{opening}{label(text)}{closing}"
 
-    emit_cluster(None, "  ")
+    lines = ["---", f"title: {graph.title}", "---", "flowchart LR"]
+    lines += _nested(graph, lambda child, text: f'subgraph {child}["{label(text)}"]', "end", node_line)
     for source, target, text, dashed in graph.edges:
         arrow = "-.->" if dashed else "-->"
         lines.append(f'  {source} {arrow}{f"|{label(text)}|" if text else ""} {target}')
@@ -367,18 +372,8 @@ def to_dot(graph: Graph) -> str:
         return '"' + _label(text, '"').replace("\\", "\\\\").replace("\n", "\\n") + '"'
 
     lines = ["digraph G {", f"  label={quoted(graph.title)}; labelloc=t; rankdir=LR; node [fontsize=10];"]
-
-    def emit_cluster(cluster: Optional[str], indent: str) -> None:
-        for child, (text, parent) in sorted(graph.clusters.items()):
-            if parent == cluster:
-                lines.append(f"{indent}subgraph cluster_{child} {{ label={quoted(text)};")
-                emit_cluster(child, indent + "  ")
-                lines.append(f"{indent}}}")
-        for node, (text, where, shape) in sorted(graph.nodes.items()):
-            if where == cluster:
-                lines.append(f"{indent}{node} [label={quoted(text)}, shape={DOT_SHAPES[shape]}];")
-
-    emit_cluster(None, "  ")
+    lines += _nested(graph, lambda child, text: f"subgraph cluster_{child} {{ label={quoted(text)};", "}",
+                     lambda node, text, shape: f"{node} [label={quoted(text)}, shape={DOT_SHAPES[shape]}];")
     for source, target, text, dashed in graph.edges:
         lines.append(f"  {source} -> {target} [label={quoted(text)}{', style=dashed' if dashed else ''}];")
     return "\n".join(lines + ["}"]) + "\n"

@@ -54,8 +54,10 @@ def evidence(tmp_path_factory):
 def test_evidence_writes_every_file_and_keeps_the_preview_exit_code(evidence):
     result, out = evidence
     assert result.returncode == 1, result.stderr  # the unwaived encryption finding still blocks
-    assert sorted(os.listdir(out)) == ["control-matrix.md", "controls.csv", "controls.json", "manifest.json",
-                                       "model-card.md", "model-inventory.json", "waivers.md"]
+    assert {"cardholder-data-flow.mmd", "control-matrix.md", "controls.csv", "controls.json", "manifest.json",
+            "model-card.md", "model-inventory.json", "network-diagram.mmd", "waivers.md"} <= set(os.listdir(out))
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert sorted(os.listdir(out)) == sorted([*manifest["files"], "manifest.json"])
 
 
 def test_waived_finding_is_reported_as_waived_with_its_reason(evidence):
