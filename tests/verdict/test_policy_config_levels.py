@@ -1,0 +1,87 @@
+"""Policy config to per-policy levels, as `perimeter preview` applies it before anything runs.
+
+A synthetic pack (three policies, one critical) keeps every expectation in this
+file's literals: which level each policy ends up at, and which configs are refused.
+"""
+
+import pytest
+from google.protobuf import struct_pb2
+from perimeter_policies.rule import NOT_WAIVABLE_TAG
+from pulumi.runtime.proto import analyzer_pb2
+
+from perimeter.engine.analyzer import resolve_policy_config
+from perimeter.errors import UsageError
+
+
+def _policy(name, level, tags=(), properties=None):
+    schema = struct_pb2.Struct()
+    schema.update(properties or {})
+    return analyzer_pb2.PolicyInfo(name=name, enforcementLevel=level, tags=list(tags),
+                                   configSchema=analyzer_pb2.PolicyConfigSchema(properties=schema))
+
+
+INFO = analyzer_pb2.AnalyzerInfo(name="pack", policies=[
+    _policy("bucket-encrypted", analyzer_pb2.MANDATORY, properties={"maxDays": {"type": "integer"}}),
+    _policy("logs-expire", analyzer_pb2.ADVISORY),
+    _policy("regions-approved", analyzer_pb2.MANDATORY, tags=[NOT_WAIVABLE_TAG, "pci-dss:12.5.2"]),
+])
+
+
+def levels(document):
+    return resolve_policy_config(INFO, document)[1]
+
+
+@pytest.mark.parametrize("document, expected", [
+    ({}, {"bucket-encrypted": "mandatory", "logs-expire": "advisory", "regions-approved": "mandatory"}),
+    ({"logs-expire": "mandatory"}, {"bucket-encrypted": "mandatory", "logs-expire": "mandatory",
+                                    "regions-approved": "mandatory"}),
+    ({"bucket-encrypted": {"enforcementLevel": "advisory"}},
+     {"bucket-encrypted": "advisory", "logs-expire": "advisory", "regions-approved": "mandatory"}),
+    ({"bucket-encrypted": "disabled", "logs-expire": "remediate"},
+     {"bucket-encrypted": "disabled", "logs-expire": "remediate", "regions-approved": "mandatory"}),
+    ({"all": "advisory", "bucket-encrypted": "mandatory", "regions-approved": "mandatory"},
+     {"bucket-encrypted": "mandatory", "logs-expire": "advisory", "regions-approved": "mandatory"}),
+    ({"all": "mandatory", "logs-expire": {"enforcementLevel": "advisory"}},
+     {"bucket-encrypted": "mandatory", "logs-expire": "advisory", "regions-approved": "mandatory"}),
+    ({"all": "disabled", "regions-approved": "remediate"},
+     {"bucket-encrypted": "disabled", "logs-expire": "disabled", "regions-approved": "remediate"}),
+    ({"all": {"enforcementLevel": "mandatory"}},
+     {"bucket-encrypted": "mandatory", "logs-expire": "mandatory", "regions-approved": "mandatory"}),
+    ({"all": {}}, {"bucket-encrypted": "mandatory", "logs-expire": "advisory", "regions-approved": "mandatory"}),
+    ({"bucket-encrypted": {"maxDays": 30}},
+     {"bucket-encrypted": "mandatory", "logs-expire": "advisory", "regions-approved": "mandatory"}),
+], ids=["defaults", "one-raised", "object-form-lowered", "disabled-and-remediate", "all-then-per-policy",
+        "all-mandatory-one-lowered", "all-disabled-critical-remediate", "all-as-object", "all-without-level",
+        "properties-only-keep-the-default"])
+def test_each_policy_gets_the_level_the_config_gives_it(document, expected):
+    assert levels(document) == expected
+
+
+def test_properties_reach_the_policy_without_the_level_key():
+    properties, _ = resolve_policy_config(INFO, {"bucket-encrypted": {"enforcementLevel": "advisory", "maxDays": 30},
+                                                 "logs-expire": "mandatory"})
+    assert properties == {"bucket-encrypted": {"maxDays": 30}, "logs-expire": {}}
+
+
+def test_a_config_naming_no_policy_sends_no_properties():
+    assert resolve_policy_config(INFO, {"all": "mandatory"})[0] == {}
+
+
+@pytest.mark.parametrize("document, message", [
+    ({"all": "strict"}, "policy config 'all': enforcement level 'strict' is not one of advisory, mandatory, remediate, disabled"),
+    ({"logs-expire": {"enforcementLevel": "loud"}}, "policy config 'logs-expire': enforcement level 'loud' is not one of"),
+    ({"logs-expire": 3}, "policy config 'logs-expire': expected an enforcement level or an object"),
+    ({"all": ["advisory"]}, "policy config 'all': expected an enforcement level or an object"),
+    ({"bucket-encrypted": {"maxDays": "thirty"}}, "policy config 'bucket-encrypted': property 'maxDays' is invalid: 'thirty' is not of type 'integer'"),
+    ({"bucket-encrypted": {"minDays": 3}}, "policy config 'bucket-encrypted': property 'minDays' is invalid"),
+    ({"bucket-encryptd": {}}, "policy config names unknown policy 'bucket-encryptd'; did you mean 'bucket-encrypted'?"),
+    ({"regions-approved": "advisory"}, "policy config sets critical policy 'regions-approved' to advisory; critical "
+                                       "policies cannot be weakened: set it to mandatory (or leave it out)"),
+    ({"regions-approved": {"enforcementLevel": "disabled"}}, "critical policy 'regions-approved' to disabled;"),
+    ({"all": "advisory"}, "critical policy 'regions-approved' to advisory through \"all\";"),
+    ({"all": "disabled", "regions-approved": {}}, "critical policy 'regions-approved' to disabled through \"all\";"),
+])
+def test_bad_config_is_one_usage_error_naming_the_key(document, message):
+    with pytest.raises(UsageError) as raised:
+        resolve_policy_config(INFO, document)
+    assert message in str(raised.value)

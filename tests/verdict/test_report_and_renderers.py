@@ -1,0 +1,198 @@
+"""The verdict: exit codes, the summary's counts and what each renderer prints from one Report.
+
+The report below holds one finding at every level (two mandatory), a deferred
+check and a plain not-applicable entry, so a count that takes one level for
+another, or a renderer that prints a different figure, changes a literal here.
+"""
+
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from perimeter.render import render
+from perimeter.report import (
+    COMPLIANT,
+    EXIT_CLEAN,
+    EXIT_NO_VERDICT,
+    EXIT_VIOLATIONS,
+    NON_COMPLIANT,
+    NOT_APPLICABLE,
+    UNKNOWN_AT_PREVIEW,
+    WAIVED,
+    Control,
+    Evaluation,
+    Finding,
+    Report,
+    Resource,
+)
+
+URN = "urn:pulumi:dev::app::aws:s3/bucket:Bucket::"
+WAIVER = {"reason": "Legacy export, deleted in Q1 (SEC-12)", "approver": "ciso@example.com", "expires": "2027-01-31"}
+CONTROLS = [
+    Control("enc", "Buckets are encrypted", "high", "mandatory", ("3.5.1",), ("CC6.1",), "Add SSE-KMS", "https://x/enc",
+            ("aws:s3/bucket:Bucket",)),
+    Control("pab", "Buckets block public access", "critical", "mandatory", ("1.4.2",), ("CC6.6",)),
+    Control("logs", "Logs expire", "low", "advisory"),
+]
+
+
+def finding(policy, level, name, phase="preview", waiver=None, severity="high"):
+    return Finding(policy, level, severity, URN + name, f"{policy} on {name}\nsecond line", phase,
+                   ("PCI DSS 4.0.1 3.5.1",), waiver)
+
+
+def report(findings, *, not_applicable=(), evaluations=(), no_verdict=""):
+    return Report(command="preview", project="app", stack="dev", pack_name="perimeter", pack_version="1.2.3",
+                  controls=CONTROLS, resources=[Resource(URN + n, "aws:s3/bucket:Bucket", n) for n in ("a", "b", "c")],
+                  findings=list(findings), not_applicable=list(not_applicable), evaluations=list(evaluations),
+                  no_verdict=no_verdict)
+
+
+MIXED = [finding("enc", "mandatory", "a"), finding("pab", "mandatory", "b"), finding("enc", "remediate", "c"),
+         finding("logs", "advisory", "a"), finding("logs", "advisory", "b"), finding("pab", "waived", "c", waiver=WAIVER)]
+DEFERRED = [{"policy": "enc", "urn": URN + "c", "reason": "unknown at preview: kmsMasterKeyId is unknown", "phase": "preview"},
+            {"policy": "enc", "urn": URN + "a", "reason": "out of scope: not a bucket", "phase": "preview"}]
+
+
+@pytest.mark.parametrize("levels, expected_exit", [
+    ((), EXIT_CLEAN), (("advisory", "waived"), EXIT_CLEAN), (("mandatory",), EXIT_VIOLATIONS),
+    (("remediate",), EXIT_VIOLATIONS), (("advisory", "mandatory", "waived"), EXIT_VIOLATIONS),
+])
+def test_exit_code_is_1_exactly_when_a_finding_blocks(levels, expected_exit):
+    assert (EXIT_CLEAN, EXIT_VIOLATIONS, EXIT_NO_VERDICT) == (0, 1, 2)
+    assert report([finding("enc", level, f"r{i}") for i, level in enumerate(levels)]).exit_code == expected_exit
+
+
+@pytest.mark.parametrize("findings", [[], MIXED])
+def test_no_verdict_is_exit_2_whatever_was_found(findings):
+    assert report(findings, no_verdict="AWS unreachable").exit_code == EXIT_NO_VERDICT
+
+
+def test_summary_counts_each_level_once():
+    mixed = report(MIXED)
+    assert mixed.summary() == {"resources": 3, "mandatory": 3, "advisory": 2, "waived": 1}
+    assert [f.urn[-1] for f in mixed.blocking] == ["a", "b", "c"]
+    assert (mixed.count("mandatory"), mixed.count("remediate"), mixed.count("advisory"), mixed.count("waived")) == (2, 1, 2, 1)
+
+
+def test_control_lookup_and_scope():
+    mixed = report(MIXED)
+    assert mixed.control("pab") is CONTROLS[1] and mixed.control("nope") is None
+    assert CONTROLS[0].evaluates("aws:s3/bucket:Bucket") and not CONTROLS[0].evaluates("aws:s3/bucketV2:BucketV2")
+    assert CONTROLS[2].evaluates("aws:anything/at:All"), "a control that declares no scope evaluates everything"
+    prefixed = Control("regions", "Approved regions", "critical", "mandatory", resource_type_prefixes=("aws:",))
+    assert prefixed.evaluates("aws:kms/key:Key") and not prefixed.evaluates("random:index/id:Id")
+
+
+def test_json_carries_the_findings_and_the_summary():
+    data = json.loads(render(report(MIXED, not_applicable=DEFERRED), "json"))
+    assert data["summary"] == {"resources": 3, "mandatory": 3, "advisory": 2, "waived": 1}
+    assert [v["enforcementLevel"] for v in data["violations"]] == ["mandatory", "mandatory", "remediate", "advisory",
+                                                                    "advisory", "waived"]
+    assert data["violations"][5]["waiver"] == WAIVER and "waiver" not in data["violations"][0]
+    assert data["violations"][0] == {"policy": "enc", "enforcementLevel": "mandatory", "severity": "high",
+                                     "urn": URN + "a", "message": "enc on a\nsecond line", "phase": "preview",
+                                     "frameworks": ["PCI DSS 4.0.1 3.5.1"]}
+    assert data["policyPack"] == {"name": "perimeter", "version": "1.2.3"} and data["notApplicable"] == DEFERRED
+    assert data["resources"][0] == {"urn": URN + "a", "type": "aws:s3/bucket:Bucket", "name": "a"}
+
+
+def test_json_extra_fields_are_merged_at_the_top():
+    verified = report([])
+    verified.extra = {"accountId": "123456789012"}
+    assert json.loads(render(verified, "json"))["accountId"] == "123456789012"
+
+
+def test_text_summary_line_counts_levels_and_deferred_checks():
+    text = render(report(MIXED, not_applicable=DEFERRED), "text")
+    assert text.splitlines()[-1] == "Resources: 3   mandatory: 3   advisory: 2   waived: 1   deferred to update: 1"
+    marks = re.findall(r"^        - \[(\w+)\]  (\S+)  \((\S+), (\w+)\)$", text, re.M)
+    assert [(level, policy, urn[-1]) for level, policy, urn, _ in marks] == [
+        ("mandatory", "enc", "a"), ("mandatory", "pab", "b"), ("remediate", "enc", "c"), ("advisory", "logs", "a"),
+        ("advisory", "logs", "b"), ("waived", "pab", "c")]
+    assert "          waived: Legacy export, deleted in Q1 (SEC-12) (approved by ciso@example.com, expires 2027-01-31)" in text
+    assert "          second line" in text
+    assert text.startswith("Policies (preview of app/dev):\n    perimeter@v1.2.3 (3 policies)\n")
+
+
+def test_text_without_findings_says_so():
+    text = render(report([]), "text")
+    assert "    perimeter@v1.2.3 (3 policies): no violations" in text
+    assert text.splitlines()[-1] == "Resources: 3   mandatory: 0   advisory: 0   waived: 0   deferred to update: 0"
+
+
+def test_text_lists_diagnostics_with_their_resource_or_the_stack():
+    diagnosed = report([])
+    diagnosed.diagnostics = [{"message": "can't run policy x", "urn": URN + "a"}, {"message": "waiver #1 expired"}]
+    text = render(diagnosed, "text")
+    assert f"    warning: can't run policy x ({URN}a)" in text and "    warning: waiver #1 expired (stack)" in text
+
+
+@pytest.mark.parametrize("findings, verdict, counts", [
+    (MIXED, "❌ blocked", "3 resources · 3 mandatory · 2 advisory · 1 waived"),
+    (MIXED[3:], "✅ passed", "3 resources · 0 mandatory · 2 advisory · 1 waived"),
+])
+def test_markdown_leads_with_the_verdict_and_the_counts(findings, verdict, counts):
+    markdown = render(report(findings), "markdown")
+    lines = markdown.splitlines()
+    assert lines[0] == f"### Perimeter preview: {verdict}"
+    assert lines[2] == f"`app/dev` · pack `perimeter@1.2.3` · {counts}"
+    rows = [line.split(" | ")[0] for line in lines if line.startswith("| ") and "`" in line]
+    assert rows == ["| mandatory"] * sum(f.enforcement_level == "mandatory" for f in findings) + [
+        f"| {f.enforcement_level}" for f in sorted(findings, key=lambda f: f.policy) if f.enforcement_level != "mandatory"]
+
+
+def test_markdown_escapes_cells_and_lists_diagnostics():
+    piped = report([Finding("enc", "mandatory", "high", URN + "a|b", "bad | worse\nnext", "preview")])
+    piped.diagnostics = [{"message": "can't run | now"}]
+    markdown = render(piped, "markdown")
+    assert "| mandatory | `enc` | `a\\|b` | bad \\| worse<br>next |  |" in markdown
+    assert "<details><summary>Diagnostics</summary>" in markdown and "- can't run \\| now" in markdown
+
+
+def test_markdown_without_findings_has_no_table():
+    assert "| level |" not in render(report([]), "markdown")
+
+
+ROWS = [Evaluation("enc", URN + "a", "aws:s3/bucket:Bucket", "preview", NON_COMPLIANT, "enc on a\nmore"),
+        Evaluation("enc", URN + "b", "aws:s3/bucket:Bucket", "preview", COMPLIANT),
+        Evaluation("enc", URN + "c", "aws:s3/bucket:Bucket", "preview", UNKNOWN_AT_PREVIEW, "kms unknown"),
+        Evaluation("logs", URN + "a", "aws:s3/bucket:Bucket", "preview", NON_COMPLIANT, "logs on a"),
+        Evaluation("logs", URN + "b", "aws:s3/bucket:Bucket", "update", NOT_APPLICABLE, "not a log bucket"),
+        Evaluation("pab", URN + "c", "aws:s3/bucket:Bucket", "preview", WAIVED, "pab on c", WAIVER)]
+
+
+def test_junit_fails_only_blocking_rows_and_skips_the_undecided():
+    suites = ET.fromstring(render(report(MIXED, evaluations=ROWS), "junit").split("?>", 1)[1])
+    assert suites.get("name") == "perimeter preview app/dev"
+    counts = {s.get("name"): (s.get("tests"), s.get("failures"), s.get("skipped"), s.get("errors")) for s in suites}
+    assert counts == {"enc": ("3", "1", "1", "0"), "logs": ("2", "0", "1", "0"), "pab": ("1", "0", "1", "0")}
+    enc = {c.get("name"): c for c in suites.find("testsuite[@name='enc']")}
+    failure = enc[f"{URN}a [preview]"].find("failure")
+    assert failure.get("message") == "enc on a" and failure.text == "enc on a\nmore"
+    assert list(enc[f"{URN}b [preview]"]) == []
+    assert enc[f"{URN}c [preview]"].find("skipped").get("message") == "UNKNOWN_AT_PREVIEW: kms unknown"
+    advisory = suites.find("testsuite[@name='logs']/testcase")
+    assert advisory.find("failure") is None and advisory.find("system-out").text == "logs on a"
+    waived = suites.find("testsuite[@name='pab']/testcase/skipped")
+    assert waived.get("message") == "WAIVED: Legacy export, deleted in Q1 (SEC-12)"
+
+
+def test_sarif_levels_suppressions_and_rule_metadata():
+    sarif = json.loads(render(report(MIXED), "sarif"))
+    run = sarif["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    assert [r["id"] for r in rules] == ["enc", "pab", "logs"]
+    assert [r["properties"]["security-severity"] for r in rules] == ["8.0", "9.5", "3.0"]
+    assert rules[0]["helpUri"] == "https://x/enc" and "helpUri" not in rules[1]
+    assert rules[0]["help"]["text"] == "Add SSE-KMS" and rules[1]["help"]["text"] == "Buckets block public access"
+    assert [(r["ruleId"], r["level"], r["ruleIndex"]) for r in run["results"]] == [
+        ("enc", "error", 0), ("pab", "error", 1), ("enc", "error", 0), ("logs", "warning", 2), ("logs", "warning", 2),
+        ("pab", "note", 1)]
+    assert "suppressions" not in run["results"][0]
+    assert run["results"][5]["suppressions"] == [{"kind": "external", "status": "accepted", "justification":
+        "Legacy export, deleted in Q1 (SEC-12) (approver ciso@example.com, expires 2027-01-31)"}]
+    assert run["results"][0]["partialFingerprints"] == {"perimeterFinding/v1": f"enc|{URN}a"}
+    assert run["properties"] == {"project": "app", "stack": "dev", "command": "preview"}
