@@ -58,6 +58,8 @@ FILE_TARGETS = {
                                                                         "--policy-config", f, "--out", f"{p}/out"]),
     "evidence --verify-report": FileTarget("verify.json", lambda p, f: ["evidence", "--cwd", str(p), *PROGRAM,
                                                                         "--verify-report", f, "--out", f"{p}/out"]),
+    "evidence --history": FileTarget("history/000001-20260105T060000Z.json", lambda p, f: [
+        "evidence", "--cwd", str(p), *PROGRAM, "--history", os.path.dirname(f), "--out", f"{p}/out"]),
     "verify --outputs": FileTarget("outputs.json", lambda p, f: ["verify", "--outputs", f, "--region", "eu-west-1",
                                                                  "--endpoint-url", "http://127.0.0.1:9"]),
     "evaluate --outputs": FileTarget("outputs.json", lambda p, f: ["evaluate", "--live", "--outputs", f, "--region",
@@ -95,6 +97,7 @@ INVALID_UTF8 = st.tuples(st.binary(max_size=40), st.sampled_from([b"\xff", b"\xc
 @given(content=INVALID_UTF8 | st.binary(min_size=1, max_size=60).map(lambda b: b"\x00" + b))
 def test_binary_or_non_utf8_file_is_one_line_exit_2(project, capsys, target, content):
     spec = FILE_TARGETS[target]
+    (project / spec.name).parent.mkdir(exist_ok=True)
     (project / spec.name).write_bytes(content)
     assert_one_line_no_verdict(*run_main(capsys, spec.argv(project, str(project / spec.name))))
 
@@ -104,6 +107,7 @@ def test_binary_or_non_utf8_file_is_one_line_exit_2(project, capsys, target, con
 @given(document=WRONG_SHAPES, as_yaml=st.booleans())
 def test_wrong_shape_is_one_line_exit_2(project, capsys, target, document, as_yaml):
     spec = FILE_TARGETS[target]
+    (project / spec.name).parent.mkdir(exist_ok=True)
     text = yaml.safe_dump(document) if as_yaml and spec.name.endswith(".yaml") else json.dumps(document)
     (project / spec.name).write_text(text)
     assert_one_line_no_verdict(*run_main(capsys, spec.argv(project, str(project / spec.name))))
