@@ -17,6 +17,8 @@ COMPLIANT, NON_COMPLIANT, WAIVED, NOT_APPLICABLE, UNKNOWN_AT_PREVIEW = (
     "COMPLIANT", "NON_COMPLIANT", "WAIVED", "NOT_APPLICABLE", "UNKNOWN_AT_PREVIEW")
 # A control the policy config switched off: evidence shows it, never as a clean control.
 DISABLED, DISABLED_MESSAGE = "DISABLED", "disabled by policy config"
+# The message prefix of a row AWS (or any live source) could not answer: no evidence either way.
+NOT_VERIFIABLE = "not verifiable: "
 STATUSES = (COMPLIANT, NON_COMPLIANT, WAIVED, NOT_APPLICABLE, UNKNOWN_AT_PREVIEW, DISABLED)
 
 

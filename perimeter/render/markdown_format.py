@@ -7,7 +7,8 @@ def _cell(text: str) -> str:
 
 def render(report) -> str:
     s = report.summary()
-    verdict = "❌ blocked" if s["mandatory"] else "✅ passed"
+    verdict = f"⚠️ no verdict ({report.no_verdict})" if report.no_verdict else \
+        "❌ blocked" if s["mandatory"] else "✅ passed"
     lines = [f"### Perimeter {report.command}: {verdict}", "",
              f"`{report.project}/{report.stack}` · pack `{report.pack_name}@{report.pack_version}` · "
              f"{s['resources']} resources · {s['mandatory']} mandatory · {s['advisory']} advisory · {s['waived']} waived", ""]

@@ -49,6 +49,10 @@ def render(report) -> str:
             "tool": {"driver": {"name": "perimeter", "informationUri": "https://github.com/perimeter-dev/perimeter",
                                 "version": report.pack_version, "rules": rules}},
             "results": results,
+            # A run without a verdict did not succeed, whatever its results say.
+            "invocations": [{"executionSuccessful": not report.no_verdict,
+                             **({"toolExecutionNotifications": [{"level": "error", "message": {
+                                 "text": f"no verdict: {report.no_verdict}"}}]} if report.no_verdict else {})}],
             "properties": {"project": report.project, "stack": report.stack, "command": report.command},
         }],
     }

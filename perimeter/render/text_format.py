@@ -29,4 +29,6 @@ def render(report) -> str:
     lines.append("")
     lines.append(f"Resources: {s['resources']}   mandatory: {s['mandatory']}   advisory: {s['advisory']}   "
                  f"waived: {s['waived']}   deferred to update: {sum(1 for n in report.not_applicable if n['reason'].startswith('unknown at'))}")
+    if report.no_verdict:
+        lines.append(f"No verdict: {report.no_verdict}")
     return "\n".join(lines) + "\n"

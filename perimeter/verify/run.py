@@ -20,7 +20,17 @@ from perimeter_policies.pack import PACK_NAME
 
 from ..engine.analyzer import pack_version
 from ..errors import HarnessError
-from ..report import COMPLIANT, EXIT_VIOLATIONS, NON_COMPLIANT, NOT_APPLICABLE, Evaluation, Finding, Report, Resource
+from ..report import (
+    COMPLIANT,
+    EXIT_VIOLATIONS,
+    NON_COMPLIANT,
+    NOT_APPLICABLE,
+    NOT_VERIFIABLE,
+    Evaluation,
+    Finding,
+    Report,
+    Resource,
+)
 from . import outputs as contract
 from .aws import Connection, Reader, ResourceMissing, Unverifiable, make_session
 from .checks import Check, all_checks
@@ -28,7 +38,6 @@ from .controls import control
 from .discover import discover
 
 PHASE = "live"
-NOT_VERIFIABLE = "not verifiable: "
 # The outputs do not name the Pulumi project; stack + control id is what joins preview and live rows.
 PROJECT = "perimeter"
 
