@@ -101,6 +101,29 @@ def test_scenario_preview_agrees_with_the_engine(program, tmp_path):
     assert_agree(engine, code, report, "preview")
 
 
+UPDATE_PHASE_SCENARIOS = sorted(program for program, (_, expected) in SCENARIOS.items()
+                                if any(phase == "update" for _, _, phase in expected))
+
+
+@pytest.mark.parametrize("program", UPDATE_PHASE_SCENARIOS)
+def test_pulumi_up_blocks_what_perimeter_finds_only_at_update(program, tmp_path):
+    """A mandatory violation stops `pulumi up` at that resource, so the engine's set may stop short
+    of perimeter's; each finding perimeter makes at update on a resource the engine analyzed must be there."""
+    config, _ = SCENARIOS[program]
+    project = make_project(str(tmp_path / "project"), program, config)
+    workspace = Workspace(str(tmp_path / "engine"))
+    workspace.stack_init(project, "test")
+    up = workspace.up(project, "test", POLICIES)
+    code, report = perimeter_preview(project, "test", "update")
+    ours = {v for v in from_perimeter(report, "update").violations if v[2] == "mandatory"}
+    assert ours and code == 1
+    assert up.returncode != 0, up.stdout
+    theirs = from_engine(up.events, enabled_policies(POLICIES, None)).violations
+    analyzed = analyzed_urns(up)
+    assert {v for v in ours if v[1] in analyzed} <= theirs
+    assert theirs & ours, f"pulumi up stopped before any resource perimeter blocks:\n{up.stdout}"
+
+
 GOLDEN_POLICY = "s3-bucket-encryption-configured"
 
 
