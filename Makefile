@@ -43,4 +43,4 @@ engine:
 
 # `pulumi preview/up --policy-pack` on the real engine against `perimeter preview` (tests/conformance).
 conformance: $(STAMP) engine
-	$(VENV)/bin/python -m pytest tests/conformance -p no:randomly
+	$(VENV)/bin/python -m pytest tests/conformance -n 2
