@@ -126,3 +126,19 @@ def test_fully_verified_drift_fails(compliant, moto_gaps_answered, capsys, drift
     code, out, _ = run_in_process(capsys, "--outputs", str(path), "--endpoint-url", endpoint_url, "--format", "json")
     assert code == 1
     assert mandatory(json.loads(out)) == {(control_id, urn(outputs))}
+
+
+def test_record_appends_chained_records_of_each_run(compliant, moto_gaps_answered, capsys, tmp_path):
+    from perimeter.verify.record import load_chain
+
+    endpoint_url, outputs, path = compliant
+    records = tmp_path / "records"
+    for _ in range(2):
+        code, _, err = run_in_process(capsys, "--outputs", str(path), "--endpoint-url", endpoint_url,
+                                      "--record", str(records))
+        assert code == 0 and err.startswith(f"perimeter: recorded this run as {records}/00000")
+    chain = load_chain(str(records))
+    assert [r.body["sequence"] for r in chain] == [1, 2] and chain[1].body["previous"] == chain[0].digest
+    assert chain[0].body["accountId"] == ACCOUNT and chain[0].body["noVerdict"] == ""
+    assert {"policy": "kms-key-rotation-enabled", "urn": outputs["kmsKeyArns"]["documents"],
+            "status": "COMPLIANT"} in chain[1].body["evaluations"]
