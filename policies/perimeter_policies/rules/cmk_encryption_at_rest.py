@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Callable, Optional, Union
@@ -91,12 +92,17 @@ def _secure_string_parameter(parameter: ResourceView) -> list[tuple[str, Any]]:
 _S3_RULE = dict(key=S3_KMS_KEY, algorithm=S3_ALGORITHM, kms_algorithms=S3_KMS_ALGORITHMS)
 _S3_FIX = ("apply_server_side_encryption_by_default={'sse_algorithm': 'aws:kms', "
            "'kms_master_key_id': key.arn} on aws.s3.BucketServerSideEncryptionConfiguration rules")
+def _top_level(key: str) -> KeyLocation:
+    """A key that is a top-level input, named the same in Python (snake case): absent means an AWS key."""
+    return KeyLocation(key=key, fix=f"{re.sub(r'(?<!^)(?=[A-Z])', '_', key).lower()}=key.arn")
+
+
 _VECTORS = dict(key="kmsKeyArn", algorithm="sseType", kms_algorithms=("aws:kms",),
                 blocks=("encryptionConfigurations", EACH))
 _VECTORS_FIX = "encryption_configurations=[{'sse_type': 'aws:kms', 'kms_key_arn': key.arn}]"
 _RDS = KeyLocation(key="kmsKeyId", enabled="storageEncrypted", fix="storage_encrypted=True and kms_key_id=key.arn")
 
-_BEDROCK_AGENT_KEY = KeyLocation(key="customerEncryptionKeyArn", fix="customer_encryption_key_arn=key.arn")
+_BEDROCK_AGENT_KEY = _top_level("customerEncryptionKeyArn")
 _ECR = KeyLocation(blocks=("encryptionConfigurations", EACH), key="kmsKey", algorithm="encryptionType",
                    kms_algorithms=("KMS", "KMS_DSSE"),
                    fix="encryption_configurations=[{'encryption_type': 'KMS', 'kms_key': key.arn}]")
@@ -125,14 +131,14 @@ KEY_LOCATIONS: dict[str, KeyLocation] = {
     "aws:s3/vectorsVectorBucket:VectorsVectorBucket": KeyLocation(fix=_VECTORS_FIX, **_VECTORS),
     # An index without its own configuration inherits its vector bucket's.
     "aws:s3/vectorsIndex:VectorsIndex": KeyLocation(fix=_VECTORS_FIX, only_if_set=True, **_VECTORS),
-    "aws:cloudwatch/logGroup:LogGroup": KeyLocation(key="kmsKeyId", fix="kms_key_id=key.arn"),
-    "aws:cloudtrail/trail:Trail": KeyLocation(key="kmsKeyId", fix="kms_key_id=key.arn"),
-    "aws:sns/topic:Topic": KeyLocation(key="kmsMasterKeyId", fix="kms_master_key_id=key.arn"),
+    "aws:cloudwatch/logGroup:LogGroup": _top_level("kmsKeyId"),
+    "aws:cloudtrail/trail:Trail": _top_level("kmsKeyId"),
+    "aws:sns/topic:Topic": _top_level("kmsMasterKeyId"),
     "aws:sqs/queue:Queue": KeyLocation(key="kmsMasterKeyId", aws_key_flags=("sqsManagedSseEnabled",),
                                        fix="kms_master_key_id=key.arn and drop sqs_managed_sse_enabled"),
     "aws:dynamodb/table:Table": KeyLocation(blocks=("serverSideEncryption",), enabled="enabled", key="kmsKeyArn",
                                             fix="server_side_encryption={'enabled': True, 'kms_key_arn': key.arn}"),
-    "aws:secretsmanager/secret:Secret": KeyLocation(key="kmsKeyId", fix="kms_key_id=key.arn"),
+    "aws:secretsmanager/secret:Secret": _top_level("kmsKeyId"),
     "aws:ebs/volume:Volume": KeyLocation(key="kmsKeyId", enabled="encrypted", fix="encrypted=True and kms_key_id=key.arn"),
     "aws:rds/instance:Instance": _RDS,
     "aws:rds/cluster:Cluster": _RDS,
@@ -147,20 +153,18 @@ KEY_LOCATIONS: dict[str, KeyLocation] = {
     "aws:opensearch/serverlessCollection:ServerlessCollection": KeyLocation(
         blocks=("encryptionConfigs", EACH), only_if_set=True, aws_key_flags=("awsOwnedKey",), key="kmsKeyArn",
         fix="encryption_configs=[{'aws_owned_key': False, 'kms_key_arn': key.arn}]"),
-    "aws:bedrock/guardrail:Guardrail": KeyLocation(key="kmsKeyArn", fix="kms_key_arn=key.arn"),
-    "aws:bedrock/agentAgent:AgentAgent": KeyLocation(key="customerEncryptionKeyArn",
-                                                    fix="customer_encryption_key_arn=key.arn"),
+    "aws:bedrock/guardrail:Guardrail": _top_level("kmsKeyArn"),
+    "aws:bedrock/agentAgent:AgentAgent": _top_level("customerEncryptionKeyArn"),
     "aws:bedrock/agentDataSource:AgentDataSource": KeyLocation(
         blocks=("serverSideEncryptionConfiguration",), key="kmsKeyArn",
         fix="server_side_encryption_configuration={'kms_key_arn': key.arn}"),
-    "aws:bedrock/customModel:CustomModel": KeyLocation(key="customModelKmsKeyId", fix="custom_model_kms_key_id=key.arn"),
+    "aws:bedrock/customModel:CustomModel": _top_level("customModelKmsKeyId"),
     # Added from the pulumi-aws walk (tests/policies/test_cmk_completeness.py): stores of data, code, prompts,
     # models and logs. A key input absent means an AWS-owned or AWS-managed key.
     "aws:bedrock/agentFlow:AgentFlow": _BEDROCK_AGENT_KEY,
     "aws:bedrock/agentPrompt:AgentPrompt": _BEDROCK_AGENT_KEY,
-    "aws:bedrock/agentcoreMemory:AgentcoreMemory": KeyLocation(key="encryptionKeyArn", fix="encryption_key_arn=key.arn"),
-    "aws:bedrock/evaluationJob:EvaluationJob": KeyLocation(key="customerEncryptionKeyId",
-                                                          fix="customer_encryption_key_id=key.arn"),
+    "aws:bedrock/agentcoreMemory:AgentcoreMemory": _top_level("encryptionKeyArn"),
+    "aws:bedrock/evaluationJob:EvaluationJob": _top_level("customerEncryptionKeyId"),
     "aws:bedrock/agentKnowledgeBase:AgentKnowledgeBase": KeyLocation(
         blocks=_managed_knowledge_base_encryption, key="kmsKeyArn",
         fix="knowledge_base_configuration.managed_knowledge_base_configuration.server_side_encryption_configuration="
@@ -172,14 +176,14 @@ KEY_LOCATIONS: dict[str, KeyLocation] = {
     "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate": _ECR,
     "aws:kinesis/stream:Stream": KeyLocation(key="kmsKeyId", algorithm="encryptionType", kms_algorithms=("KMS",),
                                              fix="encryption_type='KMS' and kms_key_id=key.arn (not alias/aws/kinesis)"),
-    "aws:kinesis/videoStream:VideoStream": KeyLocation(key="kmsKeyId", fix="kms_key_id=key.arn"),
+    "aws:kinesis/videoStream:VideoStream": _top_level("kmsKeyId"),
     "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": KeyLocation(
         blocks=("serverSideEncryption",), enabled="enabled", key="keyArn", algorithm="keyType",
         kms_algorithms=("CUSTOMER_MANAGED_CMK",),
         fix="server_side_encryption={'enabled': True, 'key_type': 'CUSTOMER_MANAGED_CMK', 'key_arn': key.arn}"),
-    "aws:sagemaker/notebookInstance:NotebookInstance": KeyLocation(key="kmsKeyId", fix="kms_key_id=key.arn"),
-    "aws:sagemaker/domain:Domain": KeyLocation(key="kmsKeyId", fix="kms_key_id=key.arn"),
-    "aws:sagemaker/endpointConfiguration:EndpointConfiguration": KeyLocation(key="kmsKeyArn", fix="kms_key_arn=key.arn"),
+    "aws:sagemaker/notebookInstance:NotebookInstance": _top_level("kmsKeyId"),
+    "aws:sagemaker/domain:Domain": _top_level("kmsKeyId"),
+    "aws:sagemaker/endpointConfiguration:EndpointConfiguration": _top_level("kmsKeyArn"),
     "aws:sagemaker/trainingJob:TrainingJob": KeyLocation(blocks=("outputDataConfig",), key="kmsKeyId",
                                                           fix="output_data_config={'kms_key_id': key.arn, ...}"),
     "aws:sagemaker/featureGroup:FeatureGroup": KeyLocation(
@@ -188,48 +192,47 @@ KEY_LOCATIONS: dict[str, KeyLocation] = {
     "aws:eks/cluster:Cluster": KeyLocation(blocks=("encryptionConfig", "provider"), key="keyArn",
                                            fix="encryption_config={'provider': {'key_arn': key.arn}, 'resources': ['secrets']}"),
     "aws:lambda/function:Function": KeyLocation(key="kmsKeyArn", fix="kms_key_arn=key.arn (environment variables)"),
-    "aws:cloudtrail/eventDataStore:EventDataStore": KeyLocation(key="kmsKeyId", fix="kms_key_id=key.arn"),
-    "aws:cloudwatch/eventArchive:EventArchive": KeyLocation(key="kmsKeyIdentifier", fix="kms_key_identifier=key.arn"),
-    "aws:codeartifact/domain:Domain": KeyLocation(key="encryptionKey", fix="encryption_key=key.arn"),
-    "aws:codebuild/project:Project": KeyLocation(key="encryptionKey", fix="encryption_key=key.arn"),
-    "aws:codecommit/repository:Repository": KeyLocation(key="kmsKeyId", fix="kms_key_id=key.arn"),
-    "aws:backup/vault:Vault": KeyLocation(key="kmsKeyArn", fix="kms_key_arn=key.arn"),
-    "aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault": KeyLocation(key="encryptionKeyArn",
-                                                                             fix="encryption_key_arn=key.arn"),
+    "aws:cloudtrail/eventDataStore:EventDataStore": _top_level("kmsKeyId"),
+    "aws:cloudwatch/eventArchive:EventArchive": _top_level("kmsKeyIdentifier"),
+    "aws:codeartifact/domain:Domain": _top_level("encryptionKey"),
+    "aws:codebuild/project:Project": _top_level("encryptionKey"),
+    "aws:codecommit/repository:Repository": _top_level("kmsKeyId"),
+    "aws:backup/vault:Vault": _top_level("kmsKeyArn"),
+    "aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault": _top_level("encryptionKeyArn"),
     "aws:docdb/cluster:Cluster": _storage_encrypted("kmsKeyId", "kms_key_id"),
-    "aws:docdb/elasticCluster:ElasticCluster": KeyLocation(key="kmsKeyId", fix="kms_key_id=key.arn"),
+    "aws:docdb/elasticCluster:ElasticCluster": _top_level("kmsKeyId"),
     "aws:neptune/cluster:Cluster": _storage_encrypted("kmsKeyArn", "kms_key_arn"),
     "aws:redshift/cluster:Cluster": KeyLocation(key="kmsKeyId", fix="encrypted=True and kms_key_id=key.arn"),
-    "aws:redshiftserverless/namespace:Namespace": KeyLocation(key="kmsKeyId", fix="kms_key_id=key.arn"),
+    "aws:redshiftserverless/namespace:Namespace": _top_level("kmsKeyId"),
     "aws:elasticache/replicationGroup:ReplicationGroup": KeyLocation(
         key="kmsKeyId", enabled="atRestEncryptionEnabled", fix="at_rest_encryption_enabled=True and kms_key_id=key.arn"),
-    "aws:elasticache/serverlessCache:ServerlessCache": KeyLocation(key="kmsKeyId", fix="kms_key_id=key.arn"),
-    "aws:memorydb/cluster:Cluster": KeyLocation(key="kmsKeyArn", fix="kms_key_arn=key.arn"),
-    "aws:memorydb/snapshot:Snapshot": KeyLocation(key="kmsKeyArn", fix="kms_key_arn=key.arn"),
-    "aws:dynamodb/tableReplica:TableReplica": KeyLocation(key="kmsKeyArn", fix="kms_key_arn=key.arn"),
-    "aws:dsql/cluster:Cluster": KeyLocation(key="kmsEncryptionKey", fix="kms_encryption_key=key.arn"),
+    "aws:elasticache/serverlessCache:ServerlessCache": _top_level("kmsKeyId"),
+    "aws:memorydb/cluster:Cluster": _top_level("kmsKeyArn"),
+    "aws:memorydb/snapshot:Snapshot": _top_level("kmsKeyArn"),
+    "aws:dynamodb/tableReplica:TableReplica": _top_level("kmsKeyArn"),
+    "aws:dsql/cluster:Cluster": _top_level("kmsEncryptionKey"),
     "aws:keyspaces/table:Table": KeyLocation(
         blocks=("encryptionSpecification",), key="kmsKeyIdentifier", algorithm="type",
         kms_algorithms=("CUSTOMER_MANAGED_KMS_KEY",),
         fix="encryption_specification={'type': 'CUSTOMER_MANAGED_KMS_KEY', 'kms_key_identifier': key.arn}"),
-    "aws:timestreamwrite/database:Database": KeyLocation(key="kmsKeyId", fix="kms_key_id=key.arn"),
+    "aws:timestreamwrite/database:Database": _top_level("kmsKeyId"),
     "aws:elasticsearch/domain:Domain": KeyLocation(blocks=("encryptAtRest",), enabled="enabled", key="kmsKeyId",
                                                    fix="encrypt_at_rest={'enabled': True, 'kms_key_id': key.arn}"),
     "aws:msk/cluster:Cluster": KeyLocation(blocks=("encryptionInfo",), key="encryptionAtRestKmsKeyArn",
                                            fix="encryption_info={'encryption_at_rest_kms_key_arn': key.arn}"),
     "aws:mq/broker:Broker": KeyLocation(blocks=("encryptionOptions",), key="kmsKeyId", aws_key_flags=("useAwsOwnedKey",),
                                         fix="encryption_options={'use_aws_owned_key': False, 'kms_key_id': key.arn}"),
-    "aws:mwaa/environment:Environment": KeyLocation(key="kmsKey", fix="kms_key=key.arn"),
+    "aws:mwaa/environment:Environment": _top_level("kmsKey"),
     "aws:kendra/index:Index": KeyLocation(blocks=("serverSideEncryptionConfiguration",), key="kmsKeyId",
                                           fix="server_side_encryption_configuration={'kms_key_id': key.arn}"),
     "aws:efs/replicationConfiguration:ReplicationConfiguration": KeyLocation(
         blocks=("destination",), key="kmsKeyId", fix="destination={'kms_key_id': key.arn, ...}"),
-    **{f"aws:fsx/{kind}:{kind[0].upper()}{kind[1:]}": KeyLocation(key="kmsKeyId", fix="kms_key_id=key.arn")
+    **{f"aws:fsx/{kind}:{kind[0].upper()}{kind[1:]}": _top_level("kmsKeyId")
        for kind in ("fileCache", "lustreFileSystem", "ontapFileSystem", "openZfsFileSystem", "windowsFileSystem")},
     "aws:ebs/snapshotCopy:SnapshotCopy": _ENCRYPTED_COPY,
     "aws:ec2/amiCopy:AmiCopy": _ENCRYPTED_COPY,
-    "aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy": KeyLocation(key="kmsKeyId", fix="kms_key_id=key.arn"),
-    "aws:rds/snapshotCopy:SnapshotCopy": KeyLocation(key="kmsKeyId", fix="kms_key_id=key.arn"),
+    "aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy": _top_level("kmsKeyId"),
+    "aws:rds/snapshotCopy:SnapshotCopy": _top_level("kmsKeyId"),
     "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": KeyLocation(
         key="kmsKeyId", fix="kms_key_id=key.arn"),
     "aws:s3tables/tableBucket:TableBucket": _S3_TABLES,
@@ -251,13 +254,13 @@ KEY_LOCATIONS: dict[str, KeyLocation] = {
     "aws:workspaces/workspace:Workspace": KeyLocation(
         key="volumeEncryptionKey", enabled="userVolumeEncryptionEnabled",
         fix="root_volume_encryption_enabled=True, user_volume_encryption_enabled=True and volume_encryption_key=key.arn"),
-    "aws:customerprofiles/domain:Domain": KeyLocation(key="defaultEncryptionKey", fix="default_encryption_key=key.arn"),
-    "aws:dms/replicationInstance:ReplicationInstance": KeyLocation(key="kmsKeyArn", fix="kms_key_arn=key.arn"),
-    "aws:dms/endpoint:Endpoint": KeyLocation(key="kmsKeyArn", fix="kms_key_arn=key.arn"),
-    "aws:dms/s3Endpoint:S3Endpoint": KeyLocation(key="kmsKeyArn", fix="kms_key_arn=key.arn"),
-    "aws:amp/workspace:Workspace": KeyLocation(key="kmsKeyArn", fix="kms_key_arn=key.arn"),
-    "aws:location/tracker:Tracker": KeyLocation(key="kmsKeyId", fix="kms_key_id=key.arn"),
-    "aws:location/geofenceCollection:GeofenceCollection": KeyLocation(key="kmsKeyId", fix="kms_key_id=key.arn"),
+    "aws:customerprofiles/domain:Domain": _top_level("defaultEncryptionKey"),
+    "aws:dms/replicationInstance:ReplicationInstance": _top_level("kmsKeyArn"),
+    "aws:dms/endpoint:Endpoint": _top_level("kmsKeyArn"),
+    "aws:dms/s3Endpoint:S3Endpoint": _top_level("kmsKeyArn"),
+    "aws:amp/workspace:Workspace": _top_level("kmsKeyArn"),
+    "aws:location/tracker:Tracker": _top_level("kmsKeyId"),
+    "aws:location/geofenceCollection:GeofenceCollection": _top_level("kmsKeyId"),
     "aws:qbusiness/application:Application": KeyLocation(blocks=("encryptionConfiguration",), key="kmsKeyId",
                                                          fix="encryption_configuration={'kms_key_id': key.arn}"),
     "aws:ec2/instance:Instance": KeyLocation(blocks=("rootBlockDevice",), enabled="encrypted", key="kmsKeyId",
