@@ -570,6 +570,7 @@ def redact(text: str) -> Redaction:
     iban: _IbanCandidate | None = None
     while digit >= 0:
         start = digit
+        cards: list[tuple[int, int]] = []  # numbers inside a PAN need no further look: the PAN wins
         end = start + len(_STRETCH.match(classes, start).group().rstrip(b"s"))
         digits = classes.count(b"0", start, end)
         if (starting := _iban_candidate_at(norm, start)) is not None:
@@ -584,6 +585,7 @@ def redact(text: str) -> Redaction:
                         candidates.append(Finding("PAN", pan_start, pan_end))
                         candidates += _card_tail(norm, pan_end)
                         last_four[pan_start] = pan[-4:]
+                        cards.append((pan_start, pan_end))
         if digits >= 7:
             candidates += _phones(norm, start, end)
         if context is None:
@@ -591,6 +593,8 @@ def redact(text: str) -> Redaction:
             context = _Text(norm, lowered if len(lowered) == len(norm) else None)
         for number in _CONTEXT_NUMBER.finditer(norm, start, end):
             number_start, number_end = number.span()
+            if any(card_start <= number_start < card_stop for card_start, card_stop in cards):
+                continue
             # A routing number's bank word may follow it; every other cue comes before its number.
             if number_end - number_start == 9 or context.any_cue_before(number_start):
                 if card := _card_context(context, number_start, number_end):
