@@ -359,7 +359,8 @@ def to_mermaid(graph: Graph) -> str:
     lines += _nested(graph, lambda child, text: f'subgraph {child}["{label(text)}"]', "end", node_line)
     for source, target, text, dashed in graph.edges:
         arrow = "-.->" if dashed else "-->"
-        lines.append(f'  {source} {arrow}{f"|{label(text)}|" if text else ""} {target}')
+        quoted = f'|"{label(text)}"|' if text else ""
+        lines.append(f"  {source} {arrow}{quoted} {target}")
     return "\n".join(lines) + "\n"
 
 

@@ -103,8 +103,8 @@ def test_a_resource_the_program_adds_appears_in_both_diagrams():
     stack.by_urn["urn:pulumi:t::p::aws:lambda/function:Function::assistant"].property_dependencies["loggingConfig"] = \
         [log_group.urn]
     flow = to_mermaid(data_flow_graph(stack))
-    assert "r_Function_assistant_redaction -->|redacted text| r_LogGroup_transcripts" in flow
-    assert "r_Function_assistant_redaction -->|redacted text| r_Queue_escalations" in flow
+    assert 'r_Function_assistant_redaction -->|"redacted text"| r_LogGroup_transcripts' in flow
+    assert 'r_Function_assistant_redaction -->|"redacted text"| r_Queue_escalations' in flow
     assert "layer 2: card numbers BLOCKED on input and output" in flow
     gateway = resource("aws:ec2/internetGateway:InternetGateway", "igw", vpcId=[stack.of_type(VPC)[0]])
     network = to_mermaid(network_graph(Stack([*stack.resources, gateway])))
