@@ -103,19 +103,27 @@ def _policies(args) -> int:
 
 # --- perimeter new-policy -------------------------------------------------------------------------
 
-def resource_class_path(type_: str) -> str:
-    """"aws:sqs/queue:Queue" -> "aws.sqs.Queue", the pulumi-aws class a test builds it from."""
+def compliant_skeleton(type_: str) -> str:
+    """`resource(aws.kms.Alias, "compliant", target_key_id=UNKNOWN)`: the type's class and its required arguments.
+
+    Required arguments start UNKNOWN (the output of another resource, as at preview); the author sets the rest.
+    """
+    import importlib
+
     import pulumi_aws  # noqa: F401 (importing it registers its resource modules)
+    from perimeter_policies.testing import required_arguments
     from pulumi.runtime import rpc
 
     provider, module_path, class_name = type_.split(":")
-    mod = module_path
-    registered = rpc.get_resource_module(provider, mod, "")
+    registered = rpc.get_resource_module(provider, module_path, "")
     info = getattr(registered, "mod_info", None) if registered else None
     if provider != "aws" or not info or info.get("classes", {}).get(type_) != class_name:
         raise UsageError(f"--type {type_}: not a pulumi-aws resource type (check the token in the pulumi-aws docs, "
                          "e.g. aws:sqs/queue:Queue)")
-    return "aws." + info["fqn"].removeprefix("pulumi_aws.") + "." + class_name
+    resource_class = getattr(importlib.import_module(info["fqn"]), class_name)
+    path = "aws." + info["fqn"].removeprefix("pulumi_aws.") + "." + class_name
+    required = "".join(f", {name}=UNKNOWN" for name in required_arguments(resource_class))
+    return f'resource({path}, "compliant"{required})'
 
 
 def overlap_warnings(types: list[str]) -> list[str]:
@@ -228,7 +236,7 @@ def test_waiver_waives_and_expired_waiver_does_not():
 '''
 
 
-def _render(name: str, types: list[str], classes: list[str], pci: list[str], soc2: list[str],
+def _render(name: str, types: list[str], skeletons: list[str], pci: list[str], soc2: list[str],
             severity: str, scope: str) -> tuple[str, str]:
     def tuple_of(items: list[str]) -> str:
         return ", ".join(f'"{i}"' for i in items) + ("," if len(items) == 1 else "")
@@ -240,7 +248,7 @@ def _render(name: str, types: list[str], classes: list[str], pci: list[str], soc
         view="StackView" if stack else "ResourceView", types=tuple_of(types), subject=subject,
         body=(STACK_BODY if stack else RESOURCE_BODY).format(name=name, subject=subject),
         severity=severity, pci_tuple=tuple_of(pci), soc2_tuple=tuple_of(soc2),
-        scope_line='\n    scope="stack",' if stack else "", example=f'{classes[0]}("name", ...)')
+        scope_line='\n    scope="stack",' if stack else "", example=skeletons[0][len("resource("):skeletons[0].index(",")] + '("name", ...)')
     if stack:  # a stack rule sees the whole stack: the baseline is every compliant resource together
         runs = dict(
             run_baseline="run(POLICY, list(COMPLIANT.values())).assert_clean()",
@@ -258,7 +266,7 @@ def _render(name: str, types: list[str], classes: list[str], pci: list[str], soc
             run_unknown="run(POLICY, COMPLIANT[type_].unknown(*path)).assert_deferred(path[-1])",
             run_waiver="run(POLICY, bad, waivers=[waiver(bad)]).assert_waived()\n"
                        "    run(POLICY, bad, waivers=[waiver(bad, days=-1)]).assert_violation(\"expired on\")")
-    compliant = "\n".join(f'    "{t}": resource({c}, "compliant"),' for t, c in zip(types, classes))
+    compliant = "\n".join(f'    "{t}": {skeleton},' for t, skeleton in zip(types, skeletons))
     test = TEST_TEMPLATE.format(name=name, compliant=compliant, first=types[0], **runs)
     return rule, test
 
@@ -298,10 +306,10 @@ def scaffold(name: str, types: list[str], pci: list[str], soc2: list[str], sever
     if name in {r.name for r in load_rules()} or taken:
         raise UsageError(f"policy {name} already exists ({', '.join(os.path.relpath(p, root) for p in taken) or 'in the pack'}); "
                          "pick another name or edit the existing rule")
-    classes = [resource_class_path(t) for t in types]
+    skeletons = [compliant_skeleton(t) for t in types]
     for warning in overlap_warnings(types):  # before anything is written: a duplicate is cheapest to stop now
         warn(warning)
-    rule, test = _render(name, types, classes, pci, soc2, severity, scope)
+    rule, test = _render(name, types, skeletons, pci, soc2, severity, scope)
     for path, text in ((rule_path, rule), (test_path, test)):
         with open(path, "x", encoding="utf-8") as handle:
             handle.write(text)

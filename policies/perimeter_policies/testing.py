@@ -52,7 +52,7 @@ from .waivers import evaluation_clock
 
 __all__ = ["UNKNOWN", "REMOVE", "STACK", "PROJECT", "DEFAULT_REGION", "Resource", "Result", "resource",
            "raw", "provider", "urn", "waiver", "run", "run_pack", "analyze", "analyze_stack", "wire_inputs",
-           "type_token", "RECORDED_READS", "OBSERVERS"]
+           "type_token", "args_class", "required_arguments", "RECORDED_READS", "OBSERVERS"]
 
 STACK, PROJECT = "test", "perimeter"
 DEFAULT_REGION = "eu-west-1"
@@ -75,7 +75,7 @@ def urn(type_: str, name: str) -> str:
 
 # --- typed inputs, translated as the SDK translates them ---------------------------------------
 
-def _args_class(resource_class: type) -> type:
+def args_class(resource_class: type) -> type:
     """The input type a pulumi-aws resource class is constructed from (its `args` overload)."""
     for overload in typing.get_overloads(resource_class.__init__):
         parameter = inspect.signature(overload).parameters.get("args")
@@ -87,6 +87,12 @@ def _args_class(resource_class: type) -> type:
             if isinstance(candidate, type) and _pulumi_types().is_input_type(candidate):
                 return candidate
     raise TypeError(f"{resource_class!r} is not a pulumi resource class with an args type")
+
+
+def required_arguments(resource_class: type) -> list[str]:
+    """The snake_case arguments a resource cannot be declared without."""
+    parameters = inspect.signature(args_class(resource_class).__init__).parameters.values()
+    return [p.name for p in parameters if p.kind is p.KEYWORD_ONLY and p.default is p.empty]
 
 
 def _pulumi_types():
@@ -162,18 +168,18 @@ def wire_inputs(resource_class: type, /, **arguments: Any) -> dict[str, Any]:
     """
     from pulumi.runtime import rpc
 
-    args_class = _args_class(resource_class)
+    args_type = args_class(resource_class)
     given = {k: v for k, v in arguments.items() if v is not None}
     try:
-        args = args_class(**_with_sentinels(given))
+        args = args_type(**_with_sentinels(given))
     except TypeError as error:
         raise TypeError(f"{resource_class.__name__}: {error}") from None
-    property_types = _pulumi_types().input_type_types(args_class)
-    names = _pulumi_types().input_type_py_to_pulumi_names(args_class)
+    property_types = _pulumi_types().input_type_types(args_type)
+    names = _pulumi_types().input_type_py_to_pulumi_names(args_type)
     for key, value in given.items():
         _check_names(value, property_types.get(names[key]), f"{resource_class.__name__}.{key}")
     props = _pulumi_types().input_type_to_untranslated_dict(args)
-    struct = asyncio.run(rpc.serialize_properties(props, {}, None, None, args_class))
+    struct = asyncio.run(rpc.serialize_properties(props, {}, None, None, args_type))
     return _markers(json_format.MessageToDict(struct))
 
 
