@@ -59,16 +59,24 @@ def _denies_insecure(action: str):
     return predicate
 
 
+def _attached(stack: StackView, policy_type: str, prop: str, action: str, kinds: tuple):
+    """The policies of `policy_type` that guard, that preview can't judge, and whether any target is unresolved."""
+    guarded = _denies_insecure(action)
+    policies = stack.of_type(policy_type)
+    verdicts = [(p, document_holds(p.get("policy"), guarded)) for p in policies]
+    return (references(stack, [p for p, v in verdicts if v is True], prop, kinds),
+            references(stack, [p for p, v in verdicts if v is None], prop, kinds),
+            bool(references(stack, policies, prop, kinds).unresolved))
+
+
 def check(stack: StackView, config):
+    judged = {}  # each policy type judged once (both bucket types share the bucket policies); linear in the stack
     for target_type, (policy_type, prop, identity_props, action) in TARGETS.items():
         guarded = _denies_insecure(action)
         kinds = BUCKETS if target_type in BUCKETS else (target_type,)
-        policies = stack.of_type(policy_type)
-        verdicts = [(p, document_holds(p.get("policy"), guarded)) for p in policies]
-        # One pass each (stack rules stay linear): policies that guard, that preview can't judge, and all of them.
-        guarding = references(stack, [p for p, v in verdicts if v is True], prop, kinds)
-        undecided = references(stack, [p for p, v in verdicts if v is None], prop, kinds)
-        unresolved = references(stack, policies, prop, kinds).unresolved
+        if policy_type not in judged:
+            judged[policy_type] = _attached(stack, policy_type, prop, action, kinds)
+        guarding, undecided, unresolved = judged[policy_type]
         for target in stack.of_type(target_type):
             identities = tuple(target.get(i) for i in identity_props)
             inline = document_holds(target.get("policy"), guarded)
