@@ -85,3 +85,33 @@ def test_bad_config_is_one_usage_error_naming_the_key(document, message):
     with pytest.raises(UsageError) as raised:
         resolve_policy_config(INFO, document)
     assert message in str(raised.value)
+
+
+def test_did_you_mean_names_the_closest_policy_not_the_first():
+    with pytest.raises(UsageError) as raised:
+        resolve_policy_config(INFO, {"regions-aproved": "mandatory"})
+    assert str(raised.value) == "policy config names unknown policy 'regions-aproved'; did you mean 'regions-approved'?"
+
+
+def test_unknown_policy_in_a_pack_without_policies_has_no_suggestion():
+    with pytest.raises(UsageError) as raised:
+        resolve_policy_config(analyzer_pb2.AnalyzerInfo(name="empty"), {"anything": "mandatory"})
+    assert str(raised.value) == "policy config names unknown policy 'anything'"
+
+
+NESTED = analyzer_pb2.AnalyzerInfo(name="pack", policies=[_policy("limits", analyzer_pb2.MANDATORY, properties={
+    "window": {"type": "object", "properties": {"days": {"type": "integer"}}}, "label": {"type": "string"}})])
+REQUIRED = analyzer_pb2.AnalyzerInfo(name="pack", policies=[analyzer_pb2.PolicyInfo(
+    name="regions", enforcementLevel=analyzer_pb2.MANDATORY,
+    configSchema=analyzer_pb2.PolicyConfigSchema(properties=struct_pb2.Struct(), required=["approvedRegions"]))])
+
+
+@pytest.mark.parametrize("info, document, message", [
+    (NESTED, {"limits": {"window": {"days": "x"}}}, "property 'window.days' is invalid: 'x' is not of type 'integer'"),
+    (NESTED, {"limits": {"window": {"days": "x"}, "label": 3}}, "property 'label' is invalid: 3 is not of type 'string'"),
+    (REQUIRED, {"regions": {}}, "property 'approvedRegions' is invalid: 'approvedRegions' is a required property"),
+], ids=["nested-path", "first-error-by-path", "required"])
+def test_schema_errors_name_the_property_path(info, document, message):
+    with pytest.raises(UsageError) as raised:
+        resolve_policy_config(info, document)
+    assert str(raised.value).endswith(message)

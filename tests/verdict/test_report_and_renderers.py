@@ -196,3 +196,67 @@ def test_sarif_levels_suppressions_and_rule_metadata():
         "Legacy export, deleted in Q1 (SEC-12) (approver ciso@example.com, expires 2027-01-31)"}]
     assert run["results"][0]["partialFingerprints"] == {"perimeterFinding/v1": f"enc|{URN}a"}
     assert run["properties"] == {"project": "app", "stack": "dev", "command": "preview"}
+
+
+def small_report(**changes):
+    small = report([finding("logs", "advisory", "b"), finding("pab", "waived", "c", waiver=WAIVER),
+                    finding("enc", "mandatory", "a")], not_applicable=DEFERRED)
+    small.diagnostics = [{"message": "can't run policy logs", "urn": URN + "b"}]
+    for name, value in changes.items():
+        setattr(small, name, value)
+    return small
+
+
+def test_text_output_in_full():
+    assert render(small_report(), "text") == (
+        "Policies (preview of app/dev):\n"
+        "    perimeter@v1.2.3 (3 policies)\n"
+        f"        - [mandatory]  enc  ({URN}a, preview)\n          enc on a\n          second line\n"
+        f"        - [advisory]  logs  ({URN}b, preview)\n          logs on b\n          second line\n"
+        f"        - [waived]  pab  ({URN}c, preview)\n          pab on c\n          second line\n"
+        "          waived: Legacy export, deleted in Q1 (SEC-12) (approved by ciso@example.com, expires 2027-01-31)\n"
+        f"    warning: can't run policy logs ({URN}b)\n"
+        "\n"
+        "Resources: 3   mandatory: 1   advisory: 1   waived: 1   deferred to update: 1\n")
+
+
+def test_text_counts_controls_for_a_live_check():
+    assert "    perimeter@v1.2.3 (3 controls): no violations\n" in render(small_report(command="verify", findings=[]), "text")
+
+
+def test_markdown_output_in_full():
+    assert render(small_report(), "markdown") == (
+        "### Perimeter preview: ❌ blocked\n\n"
+        "`app/dev` · pack `perimeter@1.2.3` · 3 resources · 1 mandatory · 1 advisory · 1 waived\n\n"
+        "| level | policy | resource | message | frameworks |\n|---|---|---|---|---|\n"
+        "| mandatory | `enc` | `a` | enc on a<br>second line | PCI DSS 4.0.1 3.5.1 |\n"
+        "| advisory | `logs` | `b` | logs on b<br>second line | PCI DSS 4.0.1 3.5.1 |\n"
+        "| waived | `pab` | `c` | pab on c<br>second line | PCI DSS 4.0.1 3.5.1 |\n\n"
+        "<details><summary>Diagnostics</summary>\n\n- can't run policy logs\n\n</details>\n")
+
+
+def test_markdown_no_verdict_outranks_the_findings():
+    assert render(small_report(no_verdict="AWS unreachable"), "markdown").startswith(
+        "### Perimeter preview: ⚠️ no verdict (AWS unreachable)\n")
+
+
+def test_json_is_one_indented_object_in_contract_order():
+    text = render(small_report(), "json")
+    assert text.startswith('{\n  "project": "app",\n  "stack": "dev",\n  "policyPack": {\n    "name": "perimeter",')
+    assert text.endswith("}\n") and text.count("\n}\n") == 1
+    data = json.loads(text)
+    assert list(data) == ["project", "stack", "policyPack", "resources", "violations", "notApplicable", "diagnostics",
+                          "summary"]
+    assert data["diagnostics"] == [{"message": "can't run policy logs", "urn": URN + "b"}]
+
+
+def test_junit_unanswered_live_checks_are_errors_not_skips():
+    rows = [Evaluation("enc", URN + "a", "aws:s3/bucket:Bucket", "live", NOT_APPLICABLE, "not verifiable: AccessDenied"),
+            Evaluation("enc", URN + "b", "aws:s3/bucket:Bucket", "live", NOT_APPLICABLE, "no bucket policy"),
+            Evaluation("pab", URN + "b", "aws:s3/bucket:Bucket", "update", COMPLIANT)]
+    suites = ET.fromstring(render(report(MIXED, evaluations=rows), "junit").split("?>", 1)[1])
+    counts = {s.get("name"): (s.get("tests"), s.get("failures"), s.get("skipped"), s.get("errors")) for s in suites}
+    assert counts == {"enc": ("2", "0", "1", "1"), "pab": ("1", "0", "0", "0")}
+    error = suites.find("testsuite[@name='enc']/testcase/error")
+    assert error.get("message") == error.text == "not verifiable: AccessDenied"
+    assert {c.get("classname") for c in suites.iter("testcase")} == {"enc", "pab"}
