@@ -170,3 +170,7 @@ shared(("aws:bedrock/guardrail:Guardrail",), "sensitiveInformationPolicyConfig",
 shared(("aws:lambda/function:Function",), "environment", ("lambda-in-vpc", "no-plaintext-secrets"),
        "lambda-in-vpc follows the environment to the data stores a function reaches; no-plaintext-secrets judges "
        "the values themselves")
+shared(("aws:bedrock/agentDataSource:AgentDataSource",), "dataSourceConfiguration",
+       ("bedrock-data-buckets-in-stack", "cloudtrail-s3-data-events"),
+       "both follow a knowledge-base source to its S3 bucket: one requires the bucket in this stack, the other "
+       "requires a trail recording its data events; neither judges the configuration itself")
