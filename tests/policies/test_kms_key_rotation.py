@@ -51,3 +51,19 @@ def test_unknown_key_spec_is_deferred_not_a_crash():
 def test_unknown_key_spec_with_rotation_on_still_checks_the_period():
     key = KEY.replace(rotation_period_in_days=730, customer_master_key_spec="RSA_2048").unknown("customerMasterKeySpec")
     run(POLICY, key).assert_violation("730 days")
+
+
+def test_key_that_states_the_symmetric_default_spec_must_rotate():
+    key = KEY.replace(enable_key_rotation=False, customer_master_key_spec="SYMMETRIC_DEFAULT")
+    run(POLICY, key).assert_violation("enableKeyRotation=False", on=KEY)
+
+
+@pytest.mark.parametrize("unknown, reason", [
+    ("enableKeyRotation", "enableKeyRotation is unknown at preview"),
+    ("customerMasterKeySpec", "customerMasterKeySpec is unknown at preview, so whether the key must rotate is too"),
+])
+def test_deferral_says_exactly_what_preview_cannot_know(unknown, reason):
+    key = KEY.replace(enable_key_rotation=False, customer_master_key_spec="RSA_2048") \
+        if unknown == "customerMasterKeySpec" else KEY
+    result = run(POLICY, key.unknown(unknown))
+    assert [d["message"] for d in result.deferred] == [reason] and result.clean

@@ -49,3 +49,19 @@ def test_unknown_setting_is_deferred_not_cant_run(subject):
 def test_waiver_waives_a_public_url():
     public = URL.replace(authorization_type="NONE")
     run(POLICY, public, waivers=[waiver(public, reason="Public status page, no account data, reviewed")]).assert_waived()
+
+
+@pytest.mark.parametrize("emptied", ["source_account", "source_arn", "principal_org_id"])
+def test_star_principal_whose_restricting_field_is_an_empty_string_blocks(emptied):
+    permission = PERMISSION.replace(**{**OPEN, emptied: ""})
+    run(POLICY, permission).assert_violation("to principal '*' with no sourceAccount, sourceArn or principalOrgId.",
+                                             on=PERMISSION)
+
+
+@pytest.mark.parametrize("subject, unknown, reason", [
+    (URL, "authorizationType", "FunctionUrl 'chat': authorizationType is unknown at preview"),
+    (PERMISSION, "principal", "Permission 'chat': principal is unknown at preview"),
+], ids=["url", "permission"])
+def test_deferral_names_the_input_preview_cannot_know(subject, unknown, reason):
+    result = run(POLICY, subject.unknown(unknown))
+    assert [d["message"] for d in result.deferred] == [reason] and result.clean
