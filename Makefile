@@ -5,7 +5,7 @@ VENV := .venv
 STAMP := $(VENV)/.installed
 PYTHON ?= python3
 
-.PHONY: preview test bench evidence regen regen-check engine conformance
+.PHONY: preview test bench bench-redaction evidence regen regen-check engine conformance
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock
@@ -35,6 +35,11 @@ regen-check: $(STAMP)
 
 bench: $(STAMP)
 	$(VENV)/bin/python -m bench.preview_scaling
+
+# Layer-1 redaction against Presidio's card recognizer, a benchmark-only peer (requirements-bench.txt).
+bench-redaction: $(STAMP)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+	$(VENV)/bin/python -m bench.redaction
 
 # The real Pulumi CLI and Python language host, built from their Go modules into .tools/ (needs Go;
 # see tools/pulumi-engine/build.sh). A second run builds nothing.
