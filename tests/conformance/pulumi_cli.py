@@ -35,8 +35,8 @@ def engine_missing() -> Optional[str]:
     """Why the engine cannot run here, or None."""
     missing = [name for name in ENGINE_FILES if not os.access(os.path.join(ENGINE_BIN, name), os.X_OK)]
     if missing:
-        return f"the Pulumi engine is not built ({', '.join(missing)} missing in {ENGINE_BIN}): run `make engine` "
-                "(the language host needs PULUMI_SOURCE_GIT: see tools/pulumi-engine/build.sh)"
+        return (f"the Pulumi engine is not built ({', '.join(missing)} missing in {ENGINE_BIN}): run `make engine` "
+                "(the language host needs PULUMI_SOURCE_GIT: see tools/pulumi-engine/build.sh)")
     return None
 
 
