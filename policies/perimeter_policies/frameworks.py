@@ -16,6 +16,7 @@ PCI_DSS = {
     "1.4.2": "Inbound traffic from untrusted networks is restricted",
     "1.4.4": "System components storing cardholder data are not directly accessible from untrusted networks",
     "2.2.1": "Configuration standards are defined, implemented and maintained",
+    "2.2.2": "Vendor default accounts are removed, disabled or have their passwords changed",
     "3.2.1": "Account data storage is kept to a minimum with retention and disposal limits",
     "3.3.1": "Sensitive authentication data is not retained after authorization",
     "3.4.1": "PAN is masked when displayed",

@@ -56,6 +56,7 @@ SCENARIOS = {
         ("audit-trail-bucket-protected", "trail-logs", "preview")}),
     "s15_public_database_lambda_and_collection.py": (EU, {
         ("database-not-publicly-accessible", "db", "preview"), ("lambda-not-public", "fn-url", "preview"),
+        ("database-access-hardened", "db", "preview"),
         ("opensearch-serverless-not-public", "vectors-net", "preview"),
         ("database-backups-and-deletion-protection", "db", "preview")}),
     "s16_bucket_acl_public_and_object_writer.py": (EU, {("s3-no-public-acl", "exports-acl", "preview"),
