@@ -74,3 +74,30 @@ def test_ingress_entries_that_are_not_rules_block_and_name_the_entry(ingress):
     result = analyze(POLICY, subject(SECURITY_GROUP, ingress=ingress))
     assert len(result.violations) == 1 and not result.cant_run
     assert "not an ingress rule object" in result.violations[0][0]
+
+
+@pytest.mark.parametrize("type_, changes, finding", [
+    (SECURITY_GROUP_RULE, {"cidrBlocks": ["10.1.2.3/0"]},
+     "SecurityGroupRule 'app' rule allows ingress from 10.1.2.3/0 on tcp port 443."),
+    (INGRESS_RULE, {"cidrIpv4": None, "cidrIpv6": "2001:db8::1/0"},
+     "SecurityGroupIngressRule 'app' rule allows ingress from 2001:db8::1/0 on tcp port 443."),
+    (SECURITY_GROUP_RULE, {"cidrBlocks": ["0.0.0.0/0"], "protocol": UNKNOWN},
+     "SecurityGroupRule 'app' rule allows ingress from 0.0.0.0/0 on unknown protocol port 443."),
+], ids=["ipv4-host-bits", "ipv6-host-bits", "unknown-protocol"])
+def test_a_slash_zero_written_with_host_bits_is_still_the_whole_internet(type_, changes, finding):
+    result = analyze(POLICY, subject(type_, **changes))
+    assert len(result.violations) == 1 and finding in result.violations[0][0].splitlines()
+
+
+def test_a_value_that_is_not_a_cidr_is_not_read_as_the_internet():
+    result = analyze(POLICY, subject(SECURITY_GROUP_RULE, cidrBlocks=["not-a-cidr"]))
+    assert result.clean and not result.deferred
+
+
+@pytest.mark.parametrize("ingress, reason", [
+    (UNKNOWN, "SecurityGroup 'app': ingress is unknown at preview"),
+    ([HTTPS_FROM_VPC, UNKNOWN], "SecurityGroup 'app': ingress[1] is unknown at preview"),
+], ids=["list", "one-rule"])
+def test_unknown_ingress_is_deferred_naming_what_is_unknown(ingress, reason):
+    result = analyze(POLICY, subject(SECURITY_GROUP, ingress=ingress))
+    assert result.clean and [d["message"] for d in result.deferred] == [reason]
