@@ -2,7 +2,6 @@ import json
 
 import pytest
 from perimeter_policies.model import UNKNOWN
-from perimeter_policies.rules.resource_policy_not_public import POLICY_INPUTS
 
 from tests.policies._iam_documents import (
     ACCOUNT_ROOT,
@@ -17,6 +16,24 @@ from tests.policy_harness import analyze, resource
 
 POLICY = "resource-policy-not-public"
 BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
+# The types this control covers and the input holding each one's policy, listed here (not read from the
+# rule's table): a type dropped from the rule fails its cases below instead of silently losing them.
+POLICY_INPUTS = {
+    "aws:s3/bucketPolicy:BucketPolicy": "policy",
+    "aws:s3/bucket:Bucket": "policy",
+    "aws:s3/bucketV2:BucketV2": "policy",
+    "aws:s3/vectorsVectorBucketPolicy:VectorsVectorBucketPolicy": "policy",
+    "aws:kms/key:Key": "policy",
+    "aws:sqs/queuePolicy:QueuePolicy": "policy",
+    "aws:sqs/queue:Queue": "policy",
+    "aws:sns/topicPolicy:TopicPolicy": "policy",
+    "aws:sns/topic:Topic": "policy",
+    "aws:opensearch/domainPolicy:DomainPolicy": "accessPolicies",
+    "aws:opensearch/domain:Domain": "accessPolicies",
+    "aws:secretsmanager/secretPolicy:SecretPolicy": "policy",
+    "aws:ecr/repositoryPolicy:RepositoryPolicy": "policy",
+    "aws:lambda/resourcePolicy:ResourcePolicy": "policy",
+}
 COMPLIANT_DOCUMENT = policy(TLS_ONLY, SERVICE_PRINCIPAL, STAR_FOR_OWN_ACCOUNT, ACCOUNT_ROOT)
 
 
