@@ -51,3 +51,9 @@ def test_narrow_routes_and_unknown_gateways_of_other_kinds():
 def test_waiver_authorizes_a_public_route_table():
     table = PRIVATE_TABLE.replace(routes=[{"cidr_block": "0.0.0.0/0", "gateway_id": "igw-0abc"}])
     run(POLICY, [table], waivers=[waiver(table, reason="Public subnets of the internet-facing ALB (ARCH-7)")]).assert_waived()
+
+
+def test_default_route_table_route_to_an_internet_gateway_blocks():
+    table = resource(aws.ec2.DefaultRouteTable, "default", default_route_table_id=UNKNOWN,
+                     routes=[{"cidr_block": "0.0.0.0/0", "gateway_id": "igw-0abc"}])
+    run(POLICY, [table]).assert_violation("routes[0] sends 0.0.0.0/0", on=table)
