@@ -87,3 +87,28 @@ def test_deprecated_bucket_v2_with_a_public_canned_acl_blocks(acl):
 
 def test_deprecated_bucket_v2_with_a_private_acl_passes():
     assert analyze(POLICY, resource(BUCKET_V2, "data", {"bucket": "perimeter-data", "acl": "private"})).clean
+
+
+@pytest.mark.parametrize("type_, changes, finding", [
+    (BUCKET, {"acl": None, "grants": [{"type": "Group", "uri": ALL_USERS, "permissions": ["READ"]}]},
+     f"Bucket 'data' grants[0] grants access to the public group {ALL_USERS}."),
+    (BUCKET_ACL, {"accessControlPolicy": {"grants": [OWNER_GRANT, group_grant(AUTHENTICATED_USERS)]}},
+     f"BucketAcl 'data' accessControlPolicy.grants[1] grants access to the public group {AUTHENTICATED_USERS}."),
+], ids=["inline-grants", "access-control-policy"])
+def test_public_grant_names_the_grant_and_the_group(type_, changes, finding):
+    result = analyze(POLICY, subject(type_, **changes))
+    assert len(result.violations) == 1 and finding in result.violations[0][0].splitlines()
+
+
+@pytest.mark.parametrize("type_, changes, reason", [
+    (BUCKET, {"acl": UNKNOWN}, "Bucket 'data': acl is unknown at preview"),
+    (BUCKET, {"acl": None, "grants": UNKNOWN}, "Bucket 'data': grants is unknown at preview"),
+    (BUCKET, {"acl": None, "grants": [UNKNOWN]}, "Bucket 'data': grants[0] grantee is unknown at preview"),
+    (BUCKET_ACL, {"accessControlPolicy": {"grants": [OWNER_GRANT, {"grantee": UNKNOWN, "permission": "READ"}]}},
+     "BucketAcl 'data': accessControlPolicy.grants[1] grantee is unknown at preview"),
+    (OWNERSHIP, {"rule": {"objectOwnership": UNKNOWN}},
+     "BucketOwnershipControls 'data': rule.objectOwnership is unknown at preview"),
+], ids=["acl", "grants", "grantee", "acp-grantee", "ownership"])
+def test_deferral_names_the_unknown_input(type_, changes, reason):
+    result = analyze(POLICY, subject(type_, **changes))
+    assert result.clean and [d["message"] for d in result.deferred] == [reason]
