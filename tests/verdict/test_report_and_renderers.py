@@ -166,7 +166,7 @@ ROWS = [Evaluation("enc", URN + "a", "aws:s3/bucket:Bucket", "preview", NON_COMP
 
 def test_junit_fails_only_blocking_rows_and_skips_the_undecided():
     suites = ET.fromstring(render(report(MIXED, evaluations=ROWS), "junit").split("?>", 1)[1])
-    assert suites.get("name") == "perimeter preview app/dev"
+    assert suites.tag == "testsuites" and suites.get("name") == "perimeter preview app/dev"
     counts = {s.get("name"): (s.get("tests"), s.get("failures"), s.get("skipped"), s.get("errors")) for s in suites}
     assert counts == {"enc": ("3", "1", "1", "0"), "logs": ("2", "0", "1", "0"), "pab": ("1", "0", "1", "0")}
     enc = {c.get("name"): c for c in suites.find("testsuite[@name='enc']")}
@@ -176,6 +176,7 @@ def test_junit_fails_only_blocking_rows_and_skips_the_undecided():
     assert enc[f"{URN}c [preview]"].find("skipped").get("message") == "UNKNOWN_AT_PREVIEW: kms unknown"
     advisory = suites.find("testsuite[@name='logs']/testcase")
     assert advisory.find("failure") is None and advisory.find("system-out").text == "logs on a"
+    assert advisory.find("system-out").attrib == {}
     waived = suites.find("testsuite[@name='pab']/testcase/skipped")
     assert waived.get("message") == "WAIVED: Legacy export, deleted in Q1 (SEC-12)"
 
@@ -260,3 +261,64 @@ def test_junit_unanswered_live_checks_are_errors_not_skips():
     error = suites.find("testsuite[@name='enc']/testcase/error")
     assert error.get("message") == error.text == "not verifiable: AccessDenied"
     assert {c.get("classname") for c in suites.iter("testcase")} == {"enc", "pab"}
+
+
+def _sarif_rule(rule_id, text, help_text, tags, severity, help_uri=None):
+    rule = {"id": rule_id, "name": rule_id, "shortDescription": {"text": text}, "fullDescription": {"text": text},
+            "help": {"text": help_text}, "helpUri": help_uri,
+            "properties": {"tags": ["security", *tags], "security-severity": severity}}
+    return {k: v for k, v in rule.items() if v is not None}
+
+
+def _sarif_result(policy, level, name, index=None, suppressions=None):
+    result = {"ruleId": policy, "level": level, "message": {"text": f"{policy} on {name}\nsecond line"},
+              "locations": [{"logicalLocations": [{"fullyQualifiedName": URN + name, "kind": "resource"}],
+                             "physicalLocation": {"artifactLocation": {"uri": "Pulumi.yaml"}, "region": {"startLine": 1}}}],
+              "partialFingerprints": {"perimeterFinding/v1": f"{policy}|{URN}{name}"},
+              "properties": {"phase": "preview", "frameworks": ["PCI DSS 4.0.1 3.5.1"]}, "ruleIndex": index,
+              "suppressions": suppressions}
+    return {k: v for k, v in result.items() if v is not None}
+
+
+def test_sarif_document_in_full():
+    findings = [finding("enc", "mandatory", "a"), finding("pab", "waived", "c", waiver=WAIVER),
+                finding("gone", "advisory", "b")]
+    assert json.loads(render(report(findings), "sarif")) == {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "perimeter", "informationUri": "https://github.com/perimeter-dev/perimeter",
+                                "version": "1.2.3", "rules": [
+                _sarif_rule("enc", "Buckets are encrypted", "Add SSE-KMS", ["PCI DSS 4.0.1 3.5.1", "SOC 2 CC6.1"], "8.0",
+                            "https://x/enc"),
+                _sarif_rule("pab", "Buckets block public access", "Buckets block public access",
+                            ["PCI DSS 4.0.1 1.4.2", "SOC 2 CC6.6"], "9.5"),
+                _sarif_rule("logs", "Logs expire", "Logs expire", [], "3.0")]}},
+            "results": [
+                _sarif_result("enc", "error", "a", 0),
+                _sarif_result("pab", "note", "c", 1, [{"kind": "external", "status": "accepted", "justification":
+                    "Legacy export, deleted in Q1 (SEC-12) (approver ciso@example.com, expires 2027-01-31)"}]),
+                _sarif_result("gone", "warning", "b")],
+            "invocations": [{"executionSuccessful": True}],
+            "properties": {"project": "app", "stack": "dev", "command": "preview"}}]}
+
+
+def test_sarif_unknown_severity_and_no_verdict():
+    unrated = report([], no_verdict="AWS unreachable")
+    unrated.controls = [Control("odd", "Odd", "", "mandatory"), Control("new", "New", "extreme", "mandatory")]
+    run = json.loads(render(unrated, "sarif"))["runs"][0]
+    assert [r["properties"]["security-severity"] for r in run["tool"]["driver"]["rules"]] == ["5.0", "5.0"]
+    assert run["invocations"] == [{"executionSuccessful": False, "toolExecutionNotifications": [
+        {"level": "error", "message": {"text": "no verdict: AWS unreachable"}}]}]
+
+
+def test_text_prints_an_unlisted_level_as_is_and_the_no_verdict_line():
+    odd = report([finding("enc", "informational", "a")], no_verdict="AWS unreachable")
+    text = render(odd, "text")
+    assert f"        - [informational]  enc  ({URN}a, preview)" in text
+    assert "No verdict: AWS unreachable" in text.splitlines()
+
+
+def test_markdown_lists_every_framework_of_a_finding():
+    two = Finding("enc", "mandatory", "high", URN + "a", "m", "preview", ("PCI DSS 4.0.1 3.5.1", "SOC 2 CC6.1"))
+    assert "| mandatory | `enc` | `a` | m | PCI DSS 4.0.1 3.5.1, SOC 2 CC6.1 |" in render(report([two]), "markdown")
