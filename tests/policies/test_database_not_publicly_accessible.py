@@ -47,3 +47,8 @@ def test_unknown_flag_is_deferred_not_cant_run():
 def test_waiver_waives_a_public_database():
     public = COMPLIANT["redshift"].replace(publicly_accessible=True)
     run(POLICY, public, waivers=[waiver(public, reason="Synthetic demo data only, no account data")]).assert_waived()
+
+
+def test_unknown_flag_is_deferred_naming_it():
+    result = run(POLICY, COMPLIANT["rds"].unknown("publiclyAccessible"))
+    assert result.clean and [d["message"] for d in result.deferred] == ["Instance 'db': publiclyAccessible is unknown at preview"]

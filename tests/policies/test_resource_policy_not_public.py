@@ -157,3 +157,9 @@ def test_caller_condition_from_an_output_counts_as_specific():
     document = {"Version": "2012-10-17", "Statement": [
         {**PUBLIC_READ, "Condition": {"StringEquals": {"aws:PrincipalAccount": UNKNOWN}}}]}
     assert analyze(POLICY, subject(document=document)).clean
+
+
+def test_finding_names_the_input_the_statement_and_why_it_is_public():
+    result = analyze(POLICY, subject(BUCKET_POLICY, policy(TLS_ONLY, PUBLIC_READ)))
+    assert "BucketPolicy 'data': policy statement 2 (Sid \"PublicRead\") allow(s) Principal '*' with no condition " \
+           "restricting the caller." in result.violations[0][0].splitlines()

@@ -101,3 +101,24 @@ def test_a_value_that_is_not_a_cidr_is_not_read_as_the_internet():
 def test_unknown_ingress_is_deferred_naming_what_is_unknown(ingress, reason):
     result = analyze(POLICY, subject(SECURITY_GROUP, ingress=ingress))
     assert result.clean and [d["message"] for d in result.deferred] == [reason]
+
+
+@pytest.mark.parametrize("type_, changes, finding", [
+    (SECURITY_GROUP_RULE, {"cidrBlocks": ["0.0.0.0/0"], "ipv6CidrBlocks": ["::/0"], "protocol": "all"},
+     "SecurityGroupRule 'app' rule allows ingress from 0.0.0.0/0, ::/0 on all protocols and ports."),
+    (SECURITY_GROUP, {"ingress": ["junk"]},
+     "SecurityGroup 'app' ingress[0] is 'junk', not an ingress rule object, so what it admits cannot be read."),
+], ids=["every-open-cidr-and-protocol-all", "unreadable-entry"])
+def test_finding_names_every_open_cidr_and_what_it_admits(type_, changes, finding):
+    result = analyze(POLICY, subject(type_, **changes))
+    assert len(result.violations) == 1 and finding in result.violations[0][0].splitlines()
+
+
+@pytest.mark.parametrize("changes, reason", [
+    ({"type": UNKNOWN, "cidrBlocks": ["0.0.0.0/0"]},
+     "SecurityGroupRule 'app': type (ingress or egress) of a rule open to the internet is unknown at preview"),
+    ({"cidrBlocks": UNKNOWN}, "SecurityGroupRule 'app': rule CIDR blocks is unknown at preview"),
+], ids=["type", "cidr-blocks"])
+def test_rule_deferral_names_the_unknown_input(changes, reason):
+    result = analyze(POLICY, subject(SECURITY_GROUP_RULE, **changes))
+    assert result.clean and [d["message"] for d in result.deferred] == [reason]
