@@ -49,3 +49,14 @@ engine:
 # `pulumi preview/up --policy-pack` on the real engine against `perimeter preview` (tests/conformance).
 conformance: $(STAMP) engine
 	$(VENV)/bin/python -m pytest tests/conformance -n 2
+
+# Mutation testing of the pack and the verdict logic (docs/MUTATION.md), 2 workers at low priority.
+# GROUPS="verdict rule-kms_key_rotation" runs a subset; `python tools/mutation.py --list` names them all.
+.PHONY: mutation
+DEV_STAMP := $(VENV)/.dev-installed
+$(DEV_STAMP): requirements-dev.txt $(STAMP)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(DEV_STAMP)
+
+mutation: $(DEV_STAMP)
+	$(VENV)/bin/python tools/mutation.py $(GROUPS)
