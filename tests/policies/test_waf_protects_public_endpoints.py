@@ -52,3 +52,8 @@ def test_association_matched_by_arn_at_update_and_unresolved_one_defers():
 def test_waiver_waives():
     run(POLICY, [ALB], waivers=[waiver(ALB, reason="Shield Advanced + Firewall Manager manage this ALB (NET-9)")]) \
         .assert_waived()
+
+
+def test_alb_namespace_load_balancer_is_covered_too():
+    legacy = resource(aws.alb.LoadBalancer, "legacy", internal=False, subnets=[UNKNOWN])
+    run(POLICY, [legacy]).assert_violation("no aws.wafv2.WebAclAssociation", on=legacy)
