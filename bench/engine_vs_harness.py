@@ -23,7 +23,6 @@ from bench.preview_scaling import RESOURCES_PER_UNIT, SYNTHETIC_PROGRAM
 from tests.conformance.pulumi_cli import ROOT, Workspace, engine_missing
 
 PERIMETER = os.path.join(os.path.dirname(sys.executable), "perimeter")
-POLICIES = os.path.join(ROOT, "policies")
 
 
 def _timed(run) -> tuple[float, int]:
@@ -32,8 +31,9 @@ def _timed(run) -> tuple[float, int]:
     return time.perf_counter() - started, returncode
 
 
-def _perimeter(project: str, stack: str, config: str | None, phase: str) -> int:
-    args = [PERIMETER, "preview", "--cwd", project, "--stack", stack, "--phase", phase, "--format", "json"]
+def _perimeter(pack: str, project: str, stack: str, config: str | None, phase: str) -> int:
+    args = [PERIMETER, "preview", "--cwd", project, "--stack", stack, "--phase", phase, "--format", "json",
+            "--policy-pack", pack]
     if config:
         args += ["--policy-config", config]
     return subprocess.run(args, capture_output=True, timeout=3600).returncode
@@ -51,9 +51,9 @@ def _synthetic_project(directory: str, units: int) -> str:
 
 
 def measure(workspace: Workspace, label: str, project: str, stack: str, config: str | None) -> dict:
-    engine, engine_rc = _timed(lambda: workspace.preview(project, stack, POLICIES, config).returncode)
-    harness, harness_rc = _timed(lambda: _perimeter(project, stack, config, "preview"))
-    both, _ = _timed(lambda: _perimeter(project, stack, config, "both"))
+    engine, engine_rc = _timed(lambda: workspace.preview(project, stack, config).returncode)
+    harness, harness_rc = _timed(lambda: _perimeter(workspace.pack, project, stack, config, "preview"))
+    both, _ = _timed(lambda: _perimeter(workspace.pack, project, stack, config, "both"))
     return {"label": label, "engine": engine, "harness": harness, "both": both, "exit": (engine_rc, harness_rc)}
 
 
@@ -69,8 +69,7 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory() as directory:
         reference = Workspace(os.path.join(directory, "reference"))
         project = reference.reference_project("dev")
-        rows.append(measure(reference, "reference dev stack", project, "dev",
-                            os.path.join(POLICIES, "config", "dev.json")))
+        rows.append(measure(reference, "reference dev stack", project, "dev", reference.policy_config("dev")))
         synthetic = Workspace(os.path.join(directory, "synthetic"))
         project = _synthetic_project(os.path.join(directory, "synthetic-project"), args.units)
         synthetic.stack_init(project, "bench")

@@ -70,7 +70,13 @@ class Workspace:
             # `--event-log` (the engine events as JSON lines, what the Automation API reads) is behind this switch.
             "PULUMI_DEBUG_COMMANDS": "true",
         }
+        # Both sides run this copy of the pack: rules others add to policies/ mid-run cannot split them.
+        self.pack = shutil.copytree(os.path.join(ROOT, "policies"), os.path.join(directory, "policies"),
+                                    ignore=shutil.ignore_patterns("__pycache__"))
         self._install_standin_provider()
+
+    def policy_config(self, stack: str) -> str:
+        return os.path.join(self.pack, "config", f"{stack}.json")
 
     def _install_standin_provider(self) -> None:
         plugin_dir = os.path.join(self.directory, "standin-aws")
@@ -120,9 +126,9 @@ class Workspace:
                 events = [json.loads(line) for line in handle if line.strip()]
         return EngineRun(result.returncode, result.stdout, result.stderr, events)
 
-    def preview(self, project: str, stack: str, policy_pack: str, policy_config: Optional[str] = None) -> EngineRun:
-        return self._run("preview", project, stack, policy_pack, policy_config, ())
+    def preview(self, project: str, stack: str, policy_config: Optional[str] = None) -> EngineRun:
+        return self._run("preview", project, stack, self.pack, policy_config, ())
 
-    def up(self, project: str, stack: str, policy_pack: str, policy_config: Optional[str] = None) -> EngineRun:
+    def up(self, project: str, stack: str, policy_config: Optional[str] = None) -> EngineRun:
         """`pulumi up` without its own preview: only the update phase's analysis is in the events."""
-        return self._run("up", project, stack, policy_pack, policy_config, ("--yes", "--skip-preview"))
+        return self._run("up", project, stack, self.pack, policy_config, ("--yes", "--skip-preview"))

@@ -25,17 +25,14 @@ from .pulumi_cli import ROOT, EngineRun, Workspace, engine_missing
 
 pytestmark = pytest.mark.skipif(engine_missing() is not None, reason=engine_missing() or "")
 
-POLICIES = os.path.join(ROOT, "policies")
 GOLDEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "golden")
 REFERENCE_STACKS = ("dev", "staging", "prod")
 
 
-def policy_config(stack: str) -> str:
-    return os.path.join(POLICIES, "config", f"{stack}.json")
-
-
-def perimeter_preview(project: str, stack: str, phase: str, config: str | None = None) -> tuple[int, dict]:
-    args = ["preview", "--format", "json", "--cwd", project, "--stack", stack, "--phase", phase]
+def perimeter_preview(workspace: Workspace, project: str, stack: str, phase: str,
+                      config: str | None = None) -> tuple[int, dict]:
+    args = ["preview", "--format", "json", "--cwd", project, "--stack", stack, "--phase", phase,
+            "--policy-pack", workspace.pack]
     if config:
         args += ["--policy-config", config]
     result = run_cli(*args, timeout=600)
@@ -47,9 +44,10 @@ def analyzed_urns(run: EngineRun) -> set[str]:
     return {e["policyAnalyzeSummaryEvent"]["resourceUrn"] for e in run.events if "policyAnalyzeSummaryEvent" in e}
 
 
-def assert_agree(engine: EngineRun, code: int, report: dict, phase: str, config: str | None = None) -> None:
+def assert_agree(workspace: Workspace, engine: EngineRun, code: int, report: dict, phase: str,
+                 config: str | None = None) -> None:
     assert any("summaryEvent" in e for e in engine.events), f"the engine did not finish:\n{engine.stdout}\n{engine.stderr}"
-    theirs, ours = from_engine(engine.events, enabled_policies(POLICIES, config)), from_perimeter(report, phase)
+    theirs, ours = from_engine(engine.events, enabled_policies(workspace.pack, config)), from_perimeter(report, phase)
     assert theirs.violations == ours.violations, (
         f"only the engine: {sorted(theirs.violations - ours.violations)}\n"
         f"only perimeter: {sorted(ours.violations - theirs.violations)}")
@@ -68,23 +66,25 @@ def assert_agree(engine: EngineRun, code: int, report: dict, phase: str, config:
 def test_reference_stack_preview_agrees_with_the_engine(stack, tmp_path):
     workspace = Workspace(str(tmp_path))
     project = workspace.reference_project(stack)
-    engine = workspace.preview(project, stack, POLICIES, policy_config(stack))
-    code, report = perimeter_preview(project, stack, "preview", policy_config(stack))
-    assert_agree(engine, code, report, "preview", policy_config(stack))
+    config = workspace.policy_config(stack)
+    engine = workspace.preview(project, stack, config)
+    code, report = perimeter_preview(workspace, project, stack, "preview", config)
+    assert_agree(workspace, engine, code, report, "preview", config)
 
 
 def test_dev_up_decides_every_check_deferred_at_preview(tmp_path):
     workspace = Workspace(str(tmp_path))
     project = workspace.reference_project("dev")
-    preview = workspace.preview(project, "dev", POLICIES, policy_config("dev"))
-    up = workspace.up(project, "dev", POLICIES, policy_config("dev"))
+    config = workspace.policy_config("dev")
+    preview = workspace.preview(project, "dev", config)
+    up = workspace.up(project, "dev", config)
     assert up.returncode == 0, up.stdout + up.stderr
-    code, report = perimeter_preview(project, "dev", "update", policy_config("dev"))
-    assert_agree(up, code, report, "update", policy_config("dev"))
+    code, report = perimeter_preview(workspace, project, "dev", "update", config)
+    assert_agree(workspace, up, code, report, "update", config)
 
-    _, preview_report = perimeter_preview(project, "dev", "preview", policy_config("dev"))
+    _, preview_report = perimeter_preview(workspace, project, "dev", "preview", config)
     deferred_at_preview = deferred(preview_report, "preview")
-    enabled = enabled_policies(POLICIES, policy_config("dev"))
+    enabled = enabled_policies(workspace.pack, config)
     assert deferred_at_preview <= from_engine(preview.events, enabled).not_applicable
     undecided = deferred_at_preview - from_engine(up.events, enabled).decided
     assert not undecided, f"checks deferred at preview that pulumi up did not decide: {sorted(undecided)}"
@@ -96,9 +96,9 @@ def test_scenario_preview_agrees_with_the_engine(program, tmp_path):
     project = make_project(str(tmp_path / "project"), program, config)
     workspace = Workspace(str(tmp_path / "engine"))
     workspace.stack_init(project, "test")
-    engine = workspace.preview(project, "test", POLICIES)
-    code, report = perimeter_preview(project, "test", "preview")
-    assert_agree(engine, code, report, "preview")
+    engine = workspace.preview(project, "test")
+    code, report = perimeter_preview(workspace, project, "test", "preview")
+    assert_agree(workspace, engine, code, report, "preview")
 
 
 UPDATE_PHASE_SCENARIOS = sorted(program for program, (_, expected) in SCENARIOS.items()
@@ -113,12 +113,12 @@ def test_pulumi_up_blocks_what_perimeter_finds_only_at_update(program, tmp_path)
     project = make_project(str(tmp_path / "project"), program, config)
     workspace = Workspace(str(tmp_path / "engine"))
     workspace.stack_init(project, "test")
-    up = workspace.up(project, "test", POLICIES)
-    code, report = perimeter_preview(project, "test", "update")
+    up = workspace.up(project, "test")
+    code, report = perimeter_preview(workspace, project, "test", "update")
     ours = {v for v in from_perimeter(report, "update").violations if v[2] == "mandatory"}
     assert ours and code == 1
     assert up.returncode != 0, up.stdout
-    theirs = from_engine(up.events, enabled_policies(POLICIES, None)).violations
+    theirs = from_engine(up.events, enabled_policies(workspace.pack, None)).violations
     analyzed = analyzed_urns(up)
     assert {v for v in ours if v[1] in analyzed} <= theirs
     assert theirs & ours, f"pulumi up stopped before any resource perimeter blocks:\n{up.stdout}"
@@ -134,7 +134,8 @@ def shown_for_policy(stdout: str, project: str, policy: str) -> str:
     assert match, stdout
     entries = re.split(r"(?m)^(?=\s+- \[)", match.group(2))
     entry = "".join(e for e in entries if f"  {policy}  " in e)
-    text = (match.group(1) + entry).replace(project, "<project>").replace(POLICIES, "<policies>")
+    text = (match.group(1) + entry).replace(project, "<project>")
+    text = re.sub(r"\(local: [^)]*\)", "(local: <policies>)", text)  # the CLI elides the middle of long paths
     return re.sub(r"perimeter@v[0-9][^ ]*", "perimeter@<version>", text)
 
 
@@ -144,7 +145,7 @@ def test_the_cli_shows_policy_message_fix_and_remediation_as_the_golden(tmp_path
     project = make_project(str(tmp_path / "project"), program, config)
     workspace = Workspace(str(tmp_path / "engine"))
     workspace.stack_init(project, "test")
-    engine = workspace.preview(project, "test", POLICIES)
+    engine = workspace.preview(project, "test")
     assert engine.returncode != 0
     shown = shown_for_policy(engine.stdout, project, GOLDEN_POLICY)
     with open(os.path.join(GOLDEN, f"{GOLDEN_POLICY}.txt")) as handle:
