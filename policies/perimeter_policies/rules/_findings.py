@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Optional
+from typing import Any, Iterator, Optional
 
-from ..model import Deferred, Outcome, ResourceView, Violation
+from ..model import Deferred, Outcome, ResourceView, Violation, is_unknown
 
 
 def describe(resource: ResourceView) -> str:
@@ -28,3 +28,16 @@ def settle(problems: list[str], unknowns: list[str], *, subject: str, urn: Optio
         yield Violation(f"{subject}: " + "; ".join(problems) + ".", urn)
     elif unknowns:
         yield Deferred(f"{subject}: " + ", ".join(unknowns) + " unknown at preview", urn)
+
+
+def require_setting(resource: ResourceView, field: str, required: Any, default: Any, why: str,
+                    problems: list[str], unknowns: list[str]) -> None:
+    """Note whether input `field` (absent: AWS's `default`) is exactly `required`; "true" or 1 is not True."""
+    value = resource.get(field)
+    if is_unknown(value):
+        unknowns.append(field)
+        return
+    actual = default if value is None else value
+    if not (type(actual) is type(required) and actual == required):
+        shown = f"not set (default {default!r})" if value is None else repr(value)
+        problems.append(f"{field} is {shown}, must be {required!r}: {why}")

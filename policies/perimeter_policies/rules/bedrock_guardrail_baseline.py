@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from numbers import Real
 from typing import Any
 
-from ..model import ResourceView, dig, is_unknown
+from ..model import ResourceView, is_unknown
 from ..rule import Rule
 from ._findings import describe, settle
 from .bedrock_guardrail_blocks_card_numbers import CARD_NUMBER, PROTECTING_ACTIONS

@@ -20,7 +20,7 @@ import ipaddress
 from collections.abc import Mapping
 from numbers import Real
 
-from ..model import ResourceView, Violation, as_list, is_unknown
+from ..model import ResourceView, as_list, is_unknown
 from ..rule import Rule
 from ._findings import describe, settle
 

@@ -18,9 +18,9 @@ A table: type -> (input, required value, AWS default when absent, why).
 
 from __future__ import annotations
 
-from ..model import ResourceView, is_unknown
+from ..model import ResourceView
 from ..rule import Rule
-from ._findings import describe, settle
+from ._findings import describe, require_setting, settle
 
 REQUIRED = {
     "aws:ec2transitgateway/transitGateway:TransitGateway": (
@@ -35,16 +35,8 @@ REQUIRED = {
 
 
 def check(resource: ResourceView, config):
-    field, required, default, why = REQUIRED[resource.type]
-    value = resource.get(field)
     problems, unknowns = [], []
-    if is_unknown(value):
-        unknowns.append(field)
-    else:
-        actual = default if value is None else value
-        if not (type(actual) is type(required) and actual == required):
-            shown = f"not set (default {default!r})" if value is None else repr(value)
-            problems.append(f"{field} is {shown}, must be {required!r}: {why}")
+    require_setting(resource, *REQUIRED[resource.type], problems, unknowns)
     yield from settle(problems, unknowns, subject=describe(resource))
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from ..model import ResourceView, is_unknown
 from ..rule import Rule
-from ._findings import describe, settle
+from ._findings import describe, require_setting, settle
 
 NOTEBOOK = "aws:sagemaker/notebookInstance:NotebookInstance"
 MODEL = "aws:sagemaker/model:Model"
@@ -34,19 +34,10 @@ REQUIRED = {
 }
 
 
-def _same(actual, required) -> bool:
-    return type(actual) is type(required) and actual == required  # "true" or 1 is not True
-
-
 def check(resource: ResourceView, config):
     problems, unknowns = [], []
     for field, required, default, why in REQUIRED[resource.type]:
-        value = resource.get(field)
-        if is_unknown(value):
-            unknowns.append(field)
-        elif not _same(default if value is None else value, required):
-            shown = f"not set (default {default!r})" if value is None else repr(value)
-            problems.append(f"{field} is {shown}, must be {required!r}: {why}")
+        require_setting(resource, field, required, default, why, problems, unknowns)
     if resource.type == NOTEBOOK:
         subnet = resource.get("subnetId")
         if not is_unknown(subnet) and not (isinstance(subnet, str) and subnet.strip()):
