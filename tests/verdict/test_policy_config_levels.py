@@ -9,7 +9,7 @@ from google.protobuf import struct_pb2
 from perimeter_policies.rule import NOT_WAIVABLE_TAG
 from pulumi.runtime.proto import analyzer_pb2
 
-from perimeter.engine.analyzer import resolve_policy_config
+from perimeter.engine.analyzer import load_policy_config, pack_version, resolve_policy_config
 from perimeter.errors import UsageError
 
 
@@ -115,3 +115,38 @@ def test_schema_errors_name_the_property_path(info, document, message):
     with pytest.raises(UsageError) as raised:
         resolve_policy_config(info, document)
     assert str(raised.value).endswith(message)
+
+
+def test_no_policy_config_file_is_an_empty_config():
+    assert load_policy_config(None) == {} and load_policy_config("") == {}
+
+
+@pytest.mark.parametrize("content, expected", [
+    ('{"all": "advisory", "logs-expire": {"enforcementLevel": "mandatory"}}',
+     {"all": "advisory", "logs-expire": {"enforcementLevel": "mandatory"}}),
+])
+def test_policy_config_file_is_read_as_written(content, expected, tmp_path):
+    path = tmp_path / "config.json"
+    path.write_text(content)
+    assert load_policy_config(str(path)) == expected
+
+
+@pytest.mark.parametrize("content, problem", [
+    ("[1]", "at (top level): [1] is not of type 'object'"),
+    ('{"logs-expire": 3}', "at logs-expire: 3 is not of type 'string', 'object'"),
+], ids=["not-an-object", "value-neither-level-nor-object"])
+def test_policy_config_file_of_the_wrong_shape_is_a_usage_error(content, problem, tmp_path):
+    path = tmp_path / "config.json"
+    path.write_text(content)
+    with pytest.raises(UsageError) as raised:
+        load_policy_config(str(path))
+    assert str(raised.value) == (f"--policy-config {path}: {problem}: a JSON object keyed by policy name, "
+                                 "values an enforcement level or an object")
+
+
+@pytest.mark.parametrize("manifest, expected", [
+    ("runtime: python\nversion: 1.4.0\n", "1.4.0"), ("runtime: python\n", "0.0.1"), ("", "0.0.1"),
+], ids=["manifest-version", "no-version", "empty-manifest"])
+def test_pack_version_comes_from_the_manifest_like_the_engine(manifest, expected, tmp_path):
+    (tmp_path / "PulumiPolicy.yaml").write_text(manifest)
+    assert pack_version(str(tmp_path), "0.0.1") == expected

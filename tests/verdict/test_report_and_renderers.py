@@ -322,3 +322,9 @@ def test_text_prints_an_unlisted_level_as_is_and_the_no_verdict_line():
 def test_markdown_lists_every_framework_of_a_finding():
     two = Finding("enc", "mandatory", "high", URN + "a", "m", "preview", ("PCI DSS 4.0.1 3.5.1", "SOC 2 CC6.1"))
     assert "| mandatory | `enc` | `a` | m | PCI DSS 4.0.1 3.5.1, SOC 2 CC6.1 |" in render(report([two]), "markdown")
+
+
+def test_sarif_is_indented_json_and_an_unlisted_level_is_a_warning():
+    text = render(report([finding("enc", "informational", "a")]), "sarif")
+    assert text.startswith('{\n  "$schema": ') and text.endswith("}\n")
+    assert json.loads(text)["runs"][0]["results"][0]["level"] == "warning"
