@@ -118,12 +118,14 @@ def scores(name: str, by_function: bool = False) -> dict[str, dict[str, int]]:
 
 
 def table(results: dict[str, dict[str, int]]) -> str:
-    rows = ["| module | mutants | killed | survived | no tests | timeout | score |", "|---|---|---|---|---|---|---|"]
+    rows = ["| module | mutants | killed | survived | no tests | timeout | not run | score |",
+            "|---|---|---|---|---|---|---|---|"]
     for module, counts in sorted(results.items()):
         total = sum(counts.values())
         killed = counts.get("killed", 0) + counts.get("timeout", 0)
         rows.append(f"| `{module}` | {total} | {counts.get('killed', 0)} | {counts.get('survived', 0)} | "
-                    f"{counts.get('no tests', 0)} | {counts.get('timeout', 0)} | {100 * killed / total:.1f} % |")
+                    f"{counts.get('no tests', 0)} | {counts.get('timeout', 0)} | {counts.get('not checked', 0)} | "
+                    f"{100 * killed / total:.1f} % |")
     return "\n".join(rows) + "\n"
 
 
