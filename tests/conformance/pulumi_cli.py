@@ -36,7 +36,7 @@ def engine_missing() -> Optional[str]:
     missing = [name for name in ENGINE_FILES if not os.access(os.path.join(ENGINE_BIN, name), os.X_OK)]
     if missing:
         return (f"the Pulumi engine is not built ({', '.join(missing)} missing in {ENGINE_BIN}): run `make engine` "
-                "(the language host needs PULUMI_SOURCE_GIT: see tools/pulumi-engine/build.sh)")
+                "(the module proxy serves no Python language host: docs/CONFORMANCE.md)")
     return None
 
 
