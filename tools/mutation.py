@@ -34,7 +34,7 @@ RULES = ROOT / "policies" / "perimeter_policies" / "rules"
 MUTMUT = Path(sys.executable).parent / "mutmut"
 WORKERS = "2"
 
-CORE_TESTS = ["tests/policies/test_pack.py", "tests/policies/test_waiver_clock.py",
+CORE_TESTS = ["tests/policies/test_pack.py", "tests/policies/test_waiver_clock.py", "tests/policies/test_waiver_rules.py",
               "tests/policies/test_policy_config_files.py", "tests/policies/test_kms_key_rotation.py",
               "tests/policies/test_s3_bucket_encryption_configured.py", "tests/policies/test_log_retention_bounded.py",
               "tests/policies/test_resource_policy_not_public.py"]
