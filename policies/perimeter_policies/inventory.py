@@ -174,3 +174,14 @@ shared(("aws:bedrock/agentDataSource:AgentDataSource",), "dataSourceConfiguratio
        ("bedrock-data-buckets-in-stack", "cloudtrail-s3-data-events"),
        "both follow a knowledge-base source to its S3 bucket: one requires the bucket in this stack, the other "
        "requires a trail recording its data events; neither judges the configuration itself")
+shared(("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"), "loadBalancerType",
+       ("access-logging-enabled", "alb-request-handling-strict", "waf-protects-public-endpoints"),
+       "a scope read, not a judgment: each rule reads the type to know whether it applies (application load "
+       "balancers) and judges a different setting (access logs, header handling, a web ACL)")
+shared(("aws:cloudfront/distribution:Distribution",), "origins", ("cloudfront-s3-origin-private", "cloudfront-viewer-tls"),
+       "one list, different fields: cloudfront-s3-origin-private judges how S3 origins are reached (origin access "
+       "control), cloudfront-viewer-tls judges the protocol and TLS version to custom origins")
+shared(("aws:ecs/taskDefinition:TaskDefinition",), "containerDefinitions",
+       ("ecs-task-definition-hardened", "no-plaintext-secrets"),
+       "one JSON document, different fields: ecs-task-definition-hardened judges privilege, user, root file system, "
+       "logging and PID mode; no-plaintext-secrets judges the environment values")

@@ -179,7 +179,13 @@ def wire_inputs(resource_class: type, /, **arguments: Any) -> dict[str, Any]:
     for key, value in given.items():
         _check_names(value, property_types.get(names[key]), f"{resource_class.__name__}.{key}")
     props = _pulumi_types().input_type_to_untranslated_dict(args)
-    struct = asyncio.run(rpc.serialize_properties(props, {}, None, None, args_type))
+    # A private loop: asyncio.run would leave the thread without one, breaking any later Pulumi
+    # mock-runtime program in the same process (set_mocks needs the thread's current loop).
+    loop = asyncio.new_event_loop()
+    try:
+        struct = loop.run_until_complete(rpc.serialize_properties(props, {}, None, None, args_type))
+    finally:
+        loop.close()
     return _markers(json_format.MessageToDict(struct))
 
 

@@ -100,3 +100,12 @@ def test_runs_record_the_top_level_properties_a_rule_reads():
 def test_raw_resources_still_serve_types_pulumi_aws_lacks():
     provider = raw("pulumi:providers:aws", "default", {"region": "us-east-1"}, region=None)
     run("approved-regions", provider, config={"approvedRegions": ["eu-west-1"]}).assert_violation("us-east-1")
+
+
+def test_building_a_resource_leaves_the_threads_event_loop_for_the_mock_runtime():
+    """Pulumi's set_mocks needs the thread's current loop: a test that builds a kit resource must not take it away."""
+    import asyncio
+
+    asyncio.set_event_loop(asyncio.new_event_loop())
+    resource(aws.sqs.Queue, "jobs", name="jobs")
+    asyncio.get_event_loop().close()
