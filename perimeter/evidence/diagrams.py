@@ -90,7 +90,8 @@ class Stack:
         """The resources `resource`'s inputs (or input `key`) were built from, of the given types."""
         urns = [u for k, us in resource.property_dependencies.items() if key in (None, k) for u in us]
         found = {u: self.by_urn[u] for u in urns if u in self.by_urn and (not types or self.by_urn[u].type in types)}
-        return sorted(found.values(), key=lambda r: r.name)
+        # Name first (readable), then the URN: a bucket and a log group may share a name.
+        return sorted(found.values(), key=lambda r: (r.name, r.urn))
 
     def dependents(self, resource: Resource, *types: str) -> list[Resource]:
         return [r for r in self.of_type(*types) if resource.urn in {u for us in r.property_dependencies.values() for u in us}]
@@ -314,8 +315,9 @@ def data_flow_graph(stack: Stack) -> Graph:
             graph.edge(redaction, node_id(store), "redacted text")
     for logging in stack.of_type(INVOCATION_LOGGING):
         config = logging.inputs.get("loggingConfig") or {}
-        text = "prompts and completions" if isinstance(config, Mapping) and config.get("textDataDeliveryEnabled") \
-            else "metadata only (text delivery off)"
+        # pulumi-aws defaults text delivery to true: only an explicit false means metadata only.
+        text = "metadata only (text delivery off)" if isinstance(config, Mapping) and \
+            config.get("textDataDeliveryEnabled") is False else "prompts and completions"
         for store in stack.deps(logging, *STORES):
             graph.node(node_id(store), f"{store.type.rsplit(':', 1)[-1]} {store.name}", "card_data_free", "store")
             graph.edge(model, node_id(store), f"invocation log: {text}", dashed=True)

@@ -106,6 +106,7 @@ def test_building_a_resource_leaves_the_threads_event_loop_for_the_mock_runtime(
     """Pulumi's set_mocks needs the thread's current loop: a test that builds a kit resource must not take it away."""
     import asyncio
 
-    asyncio.set_event_loop(asyncio.new_event_loop())
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
     resource(aws.sqs.Queue, "jobs", name="jobs")
-    asyncio.get_event_loop().close()
+    assert asyncio.get_event_loop() is loop and not loop.is_closed()

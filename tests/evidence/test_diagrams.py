@@ -119,3 +119,22 @@ def test_labels_cannot_break_the_diagram_syntax():
     stack = Stack([*stack.resources, hostile])
     for text in (to_mermaid(data_flow_graph(stack)), to_dot(data_flow_graph(stack))):
         assert "\x1b" not in text and 'q"]' not in text
+
+
+@pytest.mark.parametrize("logging_config, label", [
+    ({"textDataDeliveryEnabled": False}, "invocation log: metadata only (text delivery off)"),
+    ({"textDataDeliveryEnabled": True}, "invocation log: prompts and completions"),
+    ({}, "invocation log: prompts and completions"),  # pulumi-aws defaults text delivery to true
+])
+def test_invocation_log_edges_say_what_the_log_holds_in_a_stable_order(logging_config, label):
+    # A bucket and a log group with one name: the diagram must not depend on registration order.
+    bucket = resource("aws:s3/bucket:Bucket", "invocations")
+    group = resource("aws:cloudwatch/logGroup:LogGroup", "invocations")
+    flows = []
+    for order in ((bucket, group), (group, bucket)):
+        logging = resource("aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration",
+                           "logging", {"loggingConfig": logging_config}, loggingConfig=list(order))
+        flows.append(to_mermaid(data_flow_graph(Stack([*small_stack().resources, *order, logging]))))
+    assert flows[0] == flows[1]
+    assert f'-.->|"{label}"| r_Bucket_invocations' in flows[0]
+    assert f'-.->|"{label}"| r_LogGroup_invocations' in flows[0]
