@@ -27,7 +27,7 @@ How PANs are found. A numeric stretch holding at least 13 digits splits into cha
 joined by one separator each: one or two of space, dash, dot, slash, backslash, underscore and their
 Unicode variants (no-break and ideographic spaces, en/em dashes, full-width forms, zero-width
 characters), or a line break with the indentation or quote marker after it. A chain may sit inside a
-word or punctuation ("card#4111111111111111,"). Inside a chain, every window of whole groups holding
+word or punctuation ("card#<16 digits>,"). Inside a chain, every window of whole groups holding
 13-19 digits is a candidate; it is a PAN when its grouping is one a person types for a card (one group;
 every group but the last of at least 3 digits; or uniform groups of 1 or 2, "41 11 11 ..."; a line break
 may split a group anywhere) and it passes Luhn. The grouping rule keeps dates ("01/02/2024 28/02/2024")
