@@ -74,7 +74,8 @@ def parse_event(event: Any) -> Request:
         raise BadRequest(400, "the event must be a JSON object with requestId, sessionId and question")
     unknown = sorted(str(k) for k in event if k not in EVENT_FIELDS)
     if unknown:
-        raise BadRequest(400, f"unknown field {unknown[0][:40]!r}; allowed: {', '.join(EVENT_FIELDS)}")
+        # The name is the caller's text too: it is shown redacted, like everything else that is logged.
+        raise BadRequest(400, f"unknown field {redact(unknown[0][:40]).text!r}; allowed: {', '.join(EVENT_FIELDS)}")
     for name in EVENT_FIELDS:
         if not isinstance(event.get(name), str):
             raise BadRequest(400, f"{name} is required and must be a string")

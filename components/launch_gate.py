@@ -178,14 +178,14 @@ def evaluated_at(record: Mapping[str, Any]) -> dt.datetime:
     return dt.datetime.fromisoformat(record["evaluatedAt"].replace("Z", "+00:00"))
 
 
-def load_records(records_root: Path, stacks: Sequence[str]) -> list[tuple[Path, dict[str, Any]]]:
-    """Every record of `stacks`, oldest first."""
+def load_records(records_root: Path, stacks: Sequence[str], own: str) -> list[tuple[Path, dict[str, Any]]]:
+    """Every record of `stacks`, oldest first; at the same time, the `own` stack's record counts as newer."""
     found = []
     for stack in stacks:
         directory = records_root / stack
         if directory.is_dir():
             found += [(path, read_record(path)) for path in sorted(directory.glob("*.json"))]
-    return sorted(found, key=lambda item: (evaluated_at(item[1]), item[0].name))
+    return sorted(found, key=lambda item: (evaluated_at(item[1]), item[0].parent.name == own, item[0].name))
 
 
 # --- the verdict ---------------------------------------------------------------------------------
@@ -260,7 +260,7 @@ def judge(records: Sequence[tuple[Path, Mapping[str, Any]]], subject: Subject, s
 def gate_status(config: PerimeterConfig, subject: Subject, records_root: Path = RECORDS_DIR) -> GateStatus:
     if config.launch_gate is None:
         return GateStatus(NOT_REQUIRED, "perimeter:launchGate is not set for this stack")
-    records = load_records(records_root, config.launch_gate.accept_records_from)
+    records = load_records(records_root, config.launch_gate.accept_records_from, config.stack)
     return judge(records, subject, config.launch_gate, config.stack, records_root.parent)
 
 

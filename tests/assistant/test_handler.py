@@ -342,6 +342,7 @@ def test_persistent_throttling_fails_cleanly_and_keeps_the_request(assistant_ove
     ({"requestId": "r", "sessionId": "s"}, 400, "question is required"),
     ({"requestId": "r", "sessionId": "s", "question": 42}, 400, "question is required and must be a string"),
     ({"requestId": "r", "sessionId": "s", "question": "hi", "card": "4111111111111111"}, 400, "unknown field 'card'"),
+    ({"requestId": "r", "sessionId": "s", "question": "hi", "4111111111111111": "x"}, 400, "[CARD ****1111]"),
     ({"requestId": "4111111111111111", "sessionId": "s", "question": "hi"}, 400, "requestId must be"),
     ({"requestId": "r 1", "sessionId": "s", "question": "hi"}, 400, "requestId must be"),
     ({"requestId": "r", "sessionId": "s", "question": "   "}, 400, "question is empty"),

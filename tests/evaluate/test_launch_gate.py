@@ -46,7 +46,7 @@ def record_for(project: Path, stack: str = "dev", mode: str = "offline", **chang
 
 def verdict(project: Path, stack: str = "dev", require_live: bool = False):
     config, subject = subject_of(project, stack, requireLive=require_live)
-    return judge(load_records(project / "evaluations", [stack]), subject, config.launch_gate, stack, project)
+    return judge(load_records(project / "evaluations", [stack], stack), subject, config.launch_gate, stack, project)
 
 
 @pytest.fixture
@@ -105,7 +105,7 @@ def test_a_record_is_re_judged_against_the_current_thresholds(evaluated):
     record["metrics"]["benign"]["passed"] -= 1
     path = evaluated / "evaluations" / "dev" / "lax.json"
     path.write_text(json.dumps(record))
-    status = judge(load_records(evaluated / "evaluations", ["dev"]), subject, config.launch_gate, "dev", evaluated)
+    status = judge(load_records(evaluated / "evaluations", ["dev"], "dev"), subject, config.launch_gate, "dev", evaluated)
     assert_one_line(status, FAILED, "benign")
 
 
@@ -163,3 +163,14 @@ def test_staging_records_count_for_prod_only_when_the_guardrails_enforce_the_sam
                                  grounding_threshold=round(staging_config.guardrail.grounding_threshold - 0.05, 2))
     drifted = current_subject(config, GuardrailPolicy.from_settings("perimeter-staging-assistant", looser), project_copy)
     assert drifted.digests["guardrailConfig"] != subject.digests["guardrailConfig"]
+
+
+def test_at_the_same_time_the_stacks_own_record_is_the_latest(tmp_path):
+    """Staging and prod records written in the same second: prod's gate and evidence take prod's."""
+    record = next((Path(__file__).parents[2] / "evaluations" / "prod").glob("*.json")).read_text()
+    for stack in ("prod", "staging"):
+        (tmp_path / stack).mkdir()
+        (tmp_path / stack / "20261204T093529Z-offline.json").write_text(record)
+    for order in (["prod", "staging"], ["staging", "prod"]):
+        path, _ = load_records(tmp_path, order, "prod")[-1]
+        assert path.parent.name == "prod"
