@@ -16,9 +16,9 @@ from typing import Any, Mapping, Optional
 
 import grpc
 import jsonschema
-import yaml
 from google.protobuf import empty_pb2, json_format
 from perimeter_policies import wire
+from perimeter_policies.inventory import pack_version as manifest_version
 from perimeter_policies.rule import NOT_WAIVABLE_TAG
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
@@ -136,9 +136,10 @@ class PolicyPackProcess:
 
 def pack_version(pack_dir: str, reported: str = "") -> str:
     """Like the engine: PulumiPolicy.yaml's version wins (Python packs always report 0.0.1)."""
-    with open(os.path.join(pack_dir, "PulumiPolicy.yaml"), encoding="utf-8") as handle:
-        manifest = yaml.safe_load(handle) or {}
-    return str(manifest.get("version") or reported)
+    try:
+        return manifest_version(pack_dir)
+    except ValueError:  # any pack may be previewed, and one without a version reports its own
+        return reported
 
 
 def _schema(policy: analyzer_pb2.PolicyInfo) -> dict[str, Any]:
