@@ -111,3 +111,43 @@ def test_cannot_be_waived():
     result = analyze(POLICY, subject("aws:iam/policy:Policy", policy({"Effect": "Allow", "Action": "*", "Resource": "*"})),
                      {"waivers": [WAIVER]})
     assert not result.waived and "cannot be waived" in result.violations[0][0]
+
+
+def test_every_service_is_sensitive_with_a_star_entry():
+    document = policy({"Effect": "Allow", "Action": ["logs:*"], "Resource": "*"})
+    assert analyze(POLICY, subject("aws:iam/policy:Policy", document)).clean
+    result = analyze(POLICY, subject("aws:iam/policy:Policy", document), {"sensitiveServices": ["*"]})
+    assert len(result.violations) == 1 and "Resource '*'" in result.violations[0][0]
+    # A listed narrower wildcard is still narrow, even with every service sensitive.
+    narrow = policy({"Effect": "Allow", "Action": "logs:Put*", "Resource": "*"})
+    assert analyze(POLICY, subject("aws:iam/policy:Policy", narrow), {"sensitiveServices": ["*"]}).clean
+
+
+@pytest.mark.parametrize("statement", [
+    pytest.param({"Action": "s3:*", "Resource": "arn:aws:s3:::docs/*"}, id="service-star-on-one-bucket"),
+    pytest.param({"Action": "kms:*", "Resource": "arn:aws:kms:eu-west-1:111122223333:key/abc",
+                  "Condition": {"StringEquals": {"aws:PrincipalAccount": ACCOUNT}}}, id="conditioned"),
+    pytest.param({"Action": "*", "Resource": "arn:aws:s3:::docs"}, id="star-on-one-bucket"),
+    pytest.param({"NotAction": "s3:GetObject", "Resource": "arn:aws:s3:::docs"}, id="not-action"),
+])
+def test_full_access_on_scoped_resources_when_configured(statement):
+    document = policy(NARROW, {"Effect": "Allow", **statement})
+    assert analyze(POLICY, subject("aws:iam/policy:Policy", document)).clean
+    result = analyze(POLICY, subject("aws:iam/policy:Policy", document), {"fullAccessOnScopedResources": True})
+    assert len(result.violations) == 1
+    assert "statement 2 allow(s)" in result.violations[0][0] and "on any resource" in result.violations[0][0]
+
+
+def test_full_access_mode_keeps_narrow_actions_and_denies_clean():
+    config = {"fullAccessOnScopedResources": True}
+    assert analyze(POLICY, subject("aws:iam/policy:Policy"), config).clean
+    ec2 = policy({"Effect": "Allow", "Action": "ec2:*", "Resource": "arn:aws:ec2:eu-west-1:111122223333:instance/i-1"})
+    assert analyze(POLICY, subject("aws:iam/policy:Policy", ec2), config).clean
+    result = analyze(POLICY, subject("aws:iam/policy:Policy", ec2), {**config, "sensitiveServices": ["*"]})
+    assert len(result.violations) == 1
+
+
+def test_full_access_mode_defers_an_unknown_action():
+    document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": UNKNOWN, "Resource": "arn:x"}]}
+    result = analyze(POLICY, subject("aws:iam/policy:Policy", document), {"fullAccessOnScopedResources": True})
+    assert result.clean and result.deferred
