@@ -10,6 +10,7 @@ SOC2_NAME = "SOC 2"
 
 PCI_DSS = {
     "1.2.5": "Only allowed ports, protocols and services are in use",
+    "1.2.7": "Network security control configurations are reviewed regularly and kept relevant",
     "1.3.1": "Inbound traffic to the CDE is restricted to what is necessary",
     "1.3.2": "Outbound traffic from the CDE is restricted to what is necessary",
     "1.4.1": "Network security controls sit between trusted and untrusted networks",

@@ -185,3 +185,7 @@ shared(("aws:ecs/taskDefinition:TaskDefinition",), "containerDefinitions",
        ("ecs-task-definition-hardened", "no-plaintext-secrets"),
        "one JSON document, different fields: ecs-task-definition-hardened judges privilege, user, root file system, "
        "logging and PID mode; no-plaintext-secrets judges the environment values")
+for _attachment in ("instance", "networkInterface"):
+    shared(("aws:ec2/eip:Eip",), _attachment, ("network-no-public-ip", "network-resources-attached"),
+           "network-no-public-ip judges an Elastic IP attached to an instance or interface as a public address; "
+           "network-resources-attached only follows the attachment to know the address is in use")
