@@ -56,3 +56,52 @@ def test_waiver_waives():
     model = MODEL.set("outputDataConfig", "s3Uri", "s3://shared-lake/out/")
     run(POLICY, [BUCKET, model], waivers=[waiver(model, reason="Vendor-hosted output bucket in eu-west-1 (SEC-55)")]) \
         .assert_waived()
+
+
+def finding_lines(result):
+    return [line for message, _ in result.violations for line in message.splitlines()]
+
+
+def test_findings_say_what_is_wrong_and_how_to_fix_it_on_the_referencing_resource():
+    unreadable = run(POLICY, [BUCKET, MODEL.set("trainingDataConfig", "s3Uri", "kb-sources/train")])
+    unreadable.assert_violation(on=MODEL)
+    assert ("CustomModel 'tuned': trainingDataConfig.s3Uri is 'kb-sources/train', not an s3:// URI or S3 bucket ARN, "
+            "so where the data lives cannot be read.") in finding_lines(unreadable)
+    outside = run(POLICY, [BUCKET, MODEL.set("outputDataConfig", "s3Uri", "s3://shared-lake/out/")])
+    outside.assert_violation(on=MODEL)
+    assert ("CustomModel 'tuned': outputDataConfig.s3Uri points at bucket 'shared-lake', which is not in this stack, "
+            "so its region is not asserted anywhere; declare the bucket here or list it in externalBuckets.") \
+        in finding_lines(outside)
+    deferred = run(POLICY, [BUCKET, dataclasses.replace(DATA_SOURCE, property_dependencies={})])
+    assert deferred.deferred == [{"message": "AgentDataSource 'docs': dataSourceConfiguration.s3Configuration.bucketArn "
+                                             "is unknown at preview and not built from a bucket in this stack",
+                                  "urn": DATA_SOURCE.urn}]
+
+
+@pytest.mark.parametrize("validators", [
+    [{"s3_uri": UNKNOWN}, {"s3_uri": "s3://shared-lake/validate/"}],   # one unknown validator, one outside
+    [{}, {"s3_uri": "s3://shared-lake/validate/"}],                    # one without a URI, one outside
+], ids=["after-an-unknown-one", "after-an-absent-one"])
+def test_every_validator_is_read_not_only_the_first(validators):
+    model = MODEL.replace(validation_data_config={"validators": validators})
+    run(POLICY, [BUCKET, model]).assert_violation("validationDataConfig.validators[1].s3Uri", "'shared-lake'", on=MODEL)
+
+
+@pytest.mark.parametrize("arn", ["arn:aws:s3:::kb-sources/train/*", "arn:aws:s3:::kb-sources/a/b:c",
+                                 "arn:aws-cn:s3:::kb-sources"])
+def test_arn_of_a_bucket_in_the_stack_passes_whatever_its_key(arn):
+    known = dataclasses.replace(DATA_SOURCE.set("dataSourceConfiguration", "s3Configuration", "bucketArn", arn),
+                                property_dependencies={})
+    run(POLICY, [BUCKET, known]).assert_clean()
+
+
+@pytest.mark.parametrize("reference, named", [
+    ("arn:aws:s3:::kb-sources:copy", "points at bucket 'kb-sources:copy'"),  # a colon is not the end of a bucket name
+    ("arn:aws:s3", "not an s3:// URI or S3 bucket ARN"),                       # too short to be an S3 ARN
+    ("urn:aws:s3:::kb-sources", "not an s3:// URI or S3 bucket ARN"),          # an S3-shaped string that is not an ARN
+    ("arn:aws:sqs:::kb-sources", "not an s3:// URI or S3 bucket ARN"),         # an ARN of another service
+])
+def test_references_that_are_not_a_bucket_in_the_stack_block(reference, named):
+    known = dataclasses.replace(DATA_SOURCE.set("dataSourceConfiguration", "s3Configuration", "bucketArn", reference),
+                                property_dependencies={})
+    run(POLICY, [BUCKET, known]).assert_violation(named, on=DATA_SOURCE)

@@ -74,3 +74,28 @@ def test_unknown_service_name_is_deferred_even_with_default_settings():
                                      "com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0"])
 def test_other_services_are_out_of_scope(service):
     assert analyze(POLICY, endpoint(serviceName=service, vpcEndpointType=None, policy=None)).clean
+
+
+@pytest.mark.parametrize("mutation, deferred", [
+    ({"vpcEndpointType": UNKNOWN}, "VpcEndpoint 'bedrock': vpcEndpointType is unknown at preview"),
+    ({"privateDnsEnabled": UNKNOWN}, "VpcEndpoint 'bedrock': privateDnsEnabled is unknown at preview"),
+    ({"serviceName": UNKNOWN},
+     "VpcEndpoint 'bedrock': serviceName (so whether it is a Bedrock endpoint) is unknown at preview"),
+])
+def test_deferral_names_the_unknown_input(mutation, deferred):
+    assert [d["message"] for d in analyze(POLICY, endpoint(**mutation)).deferred] == [deferred]
+
+
+@pytest.mark.parametrize("mutation, line", [
+    ({"privateDnsEnabled": False}, "VpcEndpoint 'bedrock' has privateDnsEnabled=False (absent means false), so "
+                                   "clients still resolve Bedrock's public endpoint."),
+    ({"policy": None}, "VpcEndpoint 'bedrock' has no policy, so AWS attaches its default full-access policy."),
+])
+def test_violation_says_why_it_matters(mutation, line):
+    result = analyze(POLICY, endpoint(**mutation))
+    assert len(result.violations) == 1 and line in result.violations[0][0].splitlines()
+
+
+def test_service_name_without_dots_is_not_a_bedrock_endpoint_and_does_not_break_the_check():
+    result = analyze(POLICY, endpoint(serviceName="vpce-svc-0123456789abcdef0", vpcEndpointType=None, policy=None))
+    assert result.clean and not result.deferred

@@ -87,3 +87,35 @@ def test_unknown_values_are_deferred_and_known_weakness_still_blocks():
 def test_waiver_waives():
     weak = GUARDRAIL.set(*GROUNDING, "threshold", 0.5)
     run(POLICY, weak, waivers=[waiver(weak, reason="Search-only assistant, no generated answers (SEC-77)")]).assert_waived()
+
+
+@pytest.mark.parametrize("path, value, named", [
+    (EMAIL + ("inputAction",), "NONE", "sensitiveInformationPolicyConfig.piiEntitiesConfigs[11] (EMAIL).inputAction "
+                                       "is 'NONE', not BLOCK or ANONYMIZE"),
+    (EMAIL + ("action",), None, "piiEntitiesConfigs[11] (EMAIL).action is None, not BLOCK or ANONYMIZE"),
+    (EMAIL, {"type": "URL", "action": "BLOCK"}, "Guardrail 'support': sensitiveInformationPolicyConfig.piiEntitiesConfigs has no EMAIL entry, "
+                                                "so it reaches the model and its answers"),
+    (PII, "EMAIL", "sensitiveInformationPolicyConfig.piiEntitiesConfigs is 'EMAIL', not a list"),
+], ids=["input-action", "action-absent", "entry-missing", "not-a-list"])
+def test_pii_finding_names_the_entry_and_why(path, value, named):
+    weak = GUARDRAIL.without(*path) if value is None else GUARDRAIL.set(*path, value)
+    run(POLICY, weak).assert_violation(named, on=GUARDRAIL)
+
+
+def test_per_direction_actions_are_optional_overrides():
+    run(POLICY, GUARDRAIL.without(*EMAIL, "inputAction").without(*EMAIL, "outputAction")).assert_clean()
+
+
+def test_a_missing_entry_does_not_hide_weaknesses_of_later_ones():
+    weak = GUARDRAIL.set(*PII, 1, {"type": "URL", "action": "BLOCK"}).set(*PII, 12, "action", "NONE")
+    run(POLICY, weak).assert_violation("has no CREDIT_DEBIT_CARD_CVV entry", "(PHONE).action is 'NONE'")
+
+
+@pytest.mark.parametrize("path, deferred", [
+    (EMAIL, "sensitiveInformationPolicyConfig.piiEntitiesConfigs[11]"),
+    (EMAIL + ("type",), "sensitiveInformationPolicyConfig.piiEntitiesConfigs[11].type"),
+    (EMAIL + ("action",), "sensitiveInformationPolicyConfig.piiEntitiesConfigs[11].action"),
+    (TOPIC + ("name",), "topicPolicyConfig.topicsConfigs[1].name"),
+], ids=["entry", "entry-type", "entry-action", "topic-name"])
+def test_unknown_entry_parts_are_deferred_by_name(path, deferred):
+    run(POLICY, GUARDRAIL.unknown(*path)).assert_deferred(f"Guardrail 'support': {deferred} unknown at preview")

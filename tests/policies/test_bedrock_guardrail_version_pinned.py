@@ -2,7 +2,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from perimeter_policies.model import UNKNOWN
-from perimeter_policies.rules.bedrock_guardrail_version_pinned import PINNED_VERSION
 
 from tests.policies._mutate import REMOVE, mutated
 from tests.policy_harness import analyze, resource
@@ -109,15 +108,18 @@ def test_version_unknown_at_preview_is_deferred(type_, path):
     assert result.clean and result.deferred
 
 
+@settings(max_examples=30, deadline=None)
 @given(st.integers(min_value=1, max_value=99_999_999))
 def test_every_valid_version_number_is_pinned(number):
-    assert PINNED_VERSION.fullmatch(str(number))
+    assert run(AGENT, mutated(COMPLIANT[AGENT], AGENT_VERSION, str(number))).clean
 
 
+@settings(max_examples=30, deadline=None)
 @given(st.one_of(st.just("DRAFT"), st.just("draft"), st.just("0"), st.just("01"), st.just("100000000"), st.just("1\n"),
                  st.from_regex(r"[0-9]*[^0-9]+[0-9]*", fullmatch=True)))
 def test_anything_else_is_not_pinned(text):
-    assert not PINNED_VERSION.fullmatch(text)
+    result = run(AGENT, mutated(COMPLIANT[AGENT], AGENT_VERSION, text))
+    assert len(result.violations) == 1 and "guardrailConfigurations[0].guardrailVersion is " in result.violations[0][0]
 
 
 @settings(max_examples=20, deadline=None)

@@ -211,10 +211,8 @@ def test_waiver_waives_a_new_row():
     run(POLICY, repository, waivers=[waiver(repository, reason="Public base images only, no data (SEC-90)")]).assert_waived()
 
 
-def test_every_type_here_or_in_the_older_baselines_covers_the_table():
-    from perimeter_policies.rules.cmk_encryption_at_rest import KEY_LOCATIONS
-
+def test_every_type_the_rule_declares_is_tested_here_or_in_the_older_baselines():
     from tests.policies.test_cmk_encryption_at_rest import COMPLIANT as OLDER
 
     typed = {resource(c, "x").type for c in SIMPLE} | {p.values[0].type for p in COMPLEX}
-    assert typed | set(OLDER) == set(KEY_LOCATIONS)
+    assert typed | set(OLDER) == set(testing.rule_named(POLICY).resource_types)

@@ -26,7 +26,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from numbers import Real
-from typing import Any
 
 from ..model import ResourceView, is_unknown
 from ..rule import Rule
@@ -52,8 +51,8 @@ CONTENT_FILTERS = ("contentPolicyConfig", "filtersConfigs")
 GROUNDING_FILTERS = ("contextualGroundingPolicyConfig", "filtersConfigs")
 
 
-def _topic_key(name: Any) -> str:
-    return re.sub(r"[^a-z0-9]", "", name.lower()) if isinstance(name, str) else ""
+def _topic_key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
 class _Reading:
