@@ -21,6 +21,7 @@ import yaml
 
 from .pack import load_rules
 from .rule import Rule
+from .rules.backup_plan_covers_data_stores import DATA_STORES as BACKED_UP_STORES
 
 PACK_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MANIFEST = "PulumiPolicy.yaml"
@@ -189,3 +190,10 @@ for _attachment in ("instance", "networkInterface"):
     shared(("aws:ec2/eip:Eip",), _attachment, ("network-no-public-ip", "network-resources-attached"),
            "network-no-public-ip judges an Elastic IP attached to an instance or interface as a public address; "
            "network-resources-attached only follows the attachment to know the address is in use")
+for _identity in ("arn", "id", "name", "identifier", "clusterIdentifier", "tags"):
+    shared(tuple(BACKED_UP_STORES), _identity, ANY_RULE,
+           "identity, not judgement: an ARN, id, name or tag matches a data store to the AWS Backup selections "
+           "that name or tag-select it (backup-plan-covers-data-stores), or to other stack rules' joins")
+shared(tuple(BACKED_UP_STORES), "region", ("approved-regions", "backup-plan-covers-data-stores"),
+       "approved-regions judges where a resource lives; backup-plan-covers-data-stores only reads it to match the "
+       "store to a backup selection in the same region")
