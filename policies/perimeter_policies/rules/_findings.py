@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from numbers import Real
 from typing import Any, Iterator, Optional
 
 from ..model import Deferred, Outcome, ResourceView, Violation, is_unknown
@@ -41,3 +42,23 @@ def require_setting(resource: ResourceView, field: str, required: Any, default: 
     if not (type(actual) is type(required) and actual == required):
         shown = f"not set (default {default!r})" if value is None else repr(value)
         problems.append(f"{field} is {shown}, must be {required!r}: {why}")
+
+
+def require_bound(resource: ResourceView, field: str, argument: str, default: Any, *, problems: list[str],
+                  unknowns: list[str], at_most: Any = None, at_least: Any = None) -> None:
+    """Note whether numeric input `field` (absent: AWS's `default`) lies within [at_least, at_most].
+
+    Booleans, NaN and text are not numbers: they are problems, never passes.
+    """
+    value = resource.get(field)
+    if is_unknown(value):
+        unknowns.append(field)
+        return
+    actual = default if value is None else value
+    shown = f"not set (default {default!r})" if value is None else repr(value)
+    if not isinstance(actual, Real) or isinstance(actual, bool) or actual != actual:
+        problems.append(f"{field} is {shown}, not a number; set {argument}")
+    elif at_most is not None and actual > at_most:
+        problems.append(f"{field} is {shown}; set {argument} to at most {at_most:g}")
+    elif at_least is not None and actual < at_least:
+        problems.append(f"{field} is {shown}; set {argument} to at least {at_least:g}")
