@@ -19,14 +19,12 @@ from __future__ import annotations
 
 from ..model import ResourceView, is_unknown
 from ..rule import Rule
+from ._destinations import present
 from ._findings import describe, settle
 
 LOAD_BALANCERS = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
 STAGES = ("aws:apigateway/stage:Stage", "aws:apigatewayv2/stage:Stage")
 
-
-def _present(value) -> bool:
-    return is_unknown(value) or (isinstance(value, str) and bool(value.strip()))
 
 
 def _load_balancer(lb: ResourceView, problems: list, unknowns: list) -> None:
@@ -41,16 +39,16 @@ def _load_balancer(lb: ResourceView, problems: list, unknowns: list) -> None:
         unknowns.append("accessLogs.enabled")
     elif enabled is not True:
         problems.append("accessLogs.enabled is not true; set access_logs={'enabled': True, 'bucket': log_bucket.id}")
-    elif not _present(bucket):
+    elif not present(bucket):
         problems.append("accessLogs.bucket is not set")
 
 
 def _stage(stage: ResourceView, problems: list) -> None:
     destination, log_format = stage.get("accessLogSettings", "destinationArn"), stage.get("accessLogSettings", "format")
-    if not _present(destination):
+    if not present(destination):
         problems.append("accessLogSettings.destinationArn is not set; set access_log_settings={'destination_arn': "
                         "log_group.arn, 'format': ...}")
-    elif not _present(log_format):
+    elif not present(log_format):
         problems.append("accessLogSettings.format is not set")
 
 

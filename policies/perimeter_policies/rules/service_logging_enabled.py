@@ -48,10 +48,10 @@ set; any other value unknown at preview is deferred to `pulumi up`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from ..model import ResourceView, as_list, is_unknown
 from ..rule import Rule
+from ._destinations import present
 from ._findings import describe, settle
 
 EKS_LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
@@ -72,10 +72,6 @@ RDS_LOG_EXPORTS = {
     "db2": ["diag.log", "notify.log"],
 }
 
-
-def _present(value: Any) -> bool:
-    """A destination that is set: a non-empty string, or another resource's output (unknown at preview)."""
-    return is_unknown(value) or (isinstance(value, str) and bool(value.strip()))
 
 
 def _holds(resource: ResourceView, field: str, required, problems: list, unknowns: list, fix: str) -> None:
@@ -105,7 +101,7 @@ def _appsync(api: ResourceView, config, problems: list, unknowns: list) -> None:
     elif level not in allowed:
         problems.append(f"logConfig.fieldLogLevel is {level!r}, not one of {list(allowed)}; set log_config="
                         "{'field_log_level': 'ERROR', 'cloudwatch_logs_role_arn': role.arn}")
-    if not _present(role):
+    if not present(role):
         problems.append("logConfig.cloudwatchLogsRoleArn is not set, so AppSync cannot write its logs")
 
 
@@ -141,7 +137,7 @@ def _search_domain(domain: ResourceView, config, problems: list, unknowns: list)
         kind, enabled, group = option.get("logType"), option.get("enabled"), option.get("cloudwatchLogGroupArn")
         if is_unknown(kind) or is_unknown(enabled):
             pending = True
-        elif enabled is not False and _present(group):
+        elif enabled is not False and present(group):
             published.add(kind)
     missing = [t for t in config["searchDomainLogTypes"] if t not in published]
     if missing and pending:
@@ -214,7 +210,7 @@ def _state_machine(machine: ResourceView, config, problems: list, unknowns: list
     elif (level if level is not None else "OFF") not in allowed:
         problems.append(f"loggingConfiguration.level is {level or 'OFF (the default)'}, not one of {list(allowed)}; "
                         "set logging_configuration={'level': 'ERROR', 'log_destination': f'{log_group.arn}:*'}")
-    elif not _present(destination):
+    elif not present(destination):
         problems.append("loggingConfiguration.logDestination is not set")
 
 
