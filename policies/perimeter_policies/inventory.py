@@ -182,6 +182,9 @@ shared(("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
 shared(("aws:cloudfront/distribution:Distribution",), "origins", ("cloudfront-s3-origin-private", "cloudfront-viewer-tls"),
        "one list, different fields: cloudfront-s3-origin-private judges how S3 origins are reached (origin access "
        "control), cloudfront-viewer-tls judges the protocol and TLS version to custom origins")
+shared(("aws:msk/cluster:Cluster",), "encryptionInfo", ("cmk-encryption-at-rest", "service-encryption-enabled"),
+       "one block, different fields: cmk-encryption-at-rest judges the at-rest key (encryptionAtRestKmsKeyArn), "
+       "service-encryption-enabled judges TLS in transit (encryptionInTransit)")
 shared(("aws:ecs/taskDefinition:TaskDefinition",), "containerDefinitions",
        ("ecs-task-definition-hardened", "no-plaintext-secrets"),
        "one JSON document, different fields: ecs-task-definition-hardened judges privilege, user, root file system, "
