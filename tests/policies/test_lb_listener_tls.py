@@ -1,5 +1,9 @@
+import pulumi_aws as aws
 import pytest
 from perimeter_policies.model import UNKNOWN
+from perimeter_policies.testing import UNKNOWN as KIT_UNKNOWN
+from perimeter_policies.testing import resource as typed_resource
+from perimeter_policies.testing import run
 
 from tests.policies._mutate import REMOVE, mutated
 from tests.policies._waivers import WAIVER
@@ -74,3 +78,42 @@ def test_unknown_values_are_deferred(name, path):
 def test_waiver_applies():
     result = analyze(POLICY, listener(mutated(HTTPS, ("sslPolicy",), REMOVE)), {"waivers": [WAIVER]})
     assert not result.violations and len(result.waived) == 1
+
+
+# Classic Load Balancers: through the typed kit, so the listener arguments are checked against pulumi-aws.
+
+
+def classic(*listeners):
+    return typed_resource(aws.elb.LoadBalancer, "legacy", subnets=KIT_UNKNOWN, listeners=list(listeners))
+
+
+HTTPS_LISTENER = {"lb_port": 443, "lb_protocol": "HTTPS", "instance_port": 8443, "instance_protocol": "HTTPS",
+                  "ssl_certificate_id": KIT_UNKNOWN}
+SSL_LISTENER = {"lb_port": 8443, "lb_protocol": "ssl", "instance_port": 8443, "instance_protocol": "TCP",
+                "ssl_certificate_id": KIT_UNKNOWN}
+
+
+def test_classic_load_balancer_on_https_and_ssl_passes():
+    run(POLICY, classic(HTTPS_LISTENER, SSL_LISTENER)).assert_clean()
+
+
+@pytest.mark.parametrize("protocol", ["HTTP", "TCP", "tcp"])
+def test_classic_load_balancer_cleartext_listener_blocks(protocol):
+    bad = classic(HTTPS_LISTENER, {"lb_port": 80, "lb_protocol": protocol, "instance_port": 8080,
+                                   "instance_protocol": "HTTP"})
+    run(POLICY, bad).assert_violation(f"listeners[1].lbProtocol is {protocol!r}, not HTTPS or SSL", on=bad)
+
+
+def test_classic_load_balancer_lists_every_cleartext_listener_once():
+    plain = {"lb_port": 80, "lb_protocol": "HTTP", "instance_port": 8080, "instance_protocol": "HTTP"}
+    run(POLICY, classic(plain, {**plain, "lb_port": 25, "lb_protocol": "TCP"})).assert_violation(
+        "listeners[0].lbProtocol is 'HTTP'", "listeners[1].lbProtocol is 'TCP'", count=1)
+
+
+def test_classic_load_balancer_unknown_protocol_is_deferred_and_known_cleartext_still_blocks():
+    balancer = classic(HTTPS_LISTENER, SSL_LISTENER)
+    run(POLICY, balancer.unknown("listeners", 1, "lbProtocol")).assert_deferred("listeners[1].lbProtocol")
+    run(POLICY, balancer.unknown("listeners", 1)).assert_deferred("listeners[1] unknown")
+    run(POLICY, balancer.unknown("listeners")).assert_deferred("listeners unknown")
+    bad = balancer.set("listeners", 0, "lbProtocol", "HTTP").unknown("listeners", 1, "lbProtocol")
+    run(POLICY, bad).assert_violation("listeners[0].lbProtocol is 'HTTP'")

@@ -17,6 +17,12 @@ load balancer, so:
   TLS 1.3.
 - Gateway Load Balancer listeners (no protocol, no port: GENEVE to
   appliances) do not apply.
+- Classic Load Balancers (`aws.elb.LoadBalancer`): every entry of
+  `listeners` has `lb_protocol` `HTTPS` or `SSL`. A Classic Load Balancer
+  cannot redirect HTTP to HTTPS, and its `TCP` listeners are not tied to
+  targets that terminate TLS, so `HTTP` and `TCP` are findings (put a
+  pass-through behind an NLB instead). Its SSL negotiation policy is a
+  separate `aws.elb.LoadBalancerPolicy` resource and is not read here.
 
 Values unknown at preview are deferred to `pulumi up`.
 """
@@ -27,9 +33,12 @@ from collections.abc import Mapping
 
 from ..model import ResourceView, Violation, as_list, dig, is_unknown
 from ..rule import Rule
-from ._findings import describe, unknown_at_preview
+from ._findings import describe, settle, unknown_at_preview
+from ._paths import EACH, expand
 
 LISTENERS = ("aws:lb/listener:Listener", "aws:alb/listener:Listener")
+CLASSIC = "aws:elb/loadBalancer:LoadBalancer"
+CLASSIC_TLS_PROTOCOLS = ("HTTPS", "SSL")
 TLS_PROTOCOLS = ("HTTPS", "TLS")
 PASSTHROUGH_PROTOCOLS = ("TCP", "UDP", "TCP_UDP", "TCP_QUIC")
 ALWAYS_ENCRYPTED = ("QUIC",)
@@ -67,7 +76,21 @@ def _redirects_to_https(listener: ResourceView):
     return True
 
 
+def _check_classic(balancer: ResourceView):
+    problems, unknowns = [], []
+    for path, listener in expand(balancer.props, ("listeners", EACH)):
+        protocol = dig(listener, "lbProtocol")
+        if is_unknown(protocol):
+            unknowns.append(f"{path}.lbProtocol" if not is_unknown(listener) else path)
+        elif listener is not None and str(protocol).upper() not in CLASSIC_TLS_PROTOCOLS:
+            problems.append(f"{path}.lbProtocol is {protocol!r}, not HTTPS or SSL, so clients may connect without TLS")
+    yield from settle(problems, unknowns, subject=describe(balancer))
+
+
 def check(listener: ResourceView, config):
+    if listener.type == CLASSIC:
+        yield from _check_classic(listener)
+        return
     protocol, port = listener.get("protocol"), listener.get("port")
     if is_unknown(protocol):
         yield unknown_at_preview(listener, "protocol")
@@ -103,15 +126,17 @@ def check(listener: ResourceView, config):
 
 RULE = Rule(
     name="lb-listener-tls",
-    description="Load balancer listeners use HTTPS/TLS with a TLS 1.2+ policy; HTTP listeners only redirect to HTTPS.",
+    description=("Load balancer listeners use HTTPS/TLS with a TLS 1.2+ policy; HTTP listeners only redirect to HTTPS; "
+                 "Classic Load Balancers listen on HTTPS or SSL only."),
     severity="high",
     pci_dss=("4.2.1",),
     soc2=("CC6.7",),
     remediation=("Use protocol='HTTPS' (or 'TLS') with ssl_policy='ELBSecurityPolicy-TLS13-1-2-2021-06' and a "
                  "certificate_arn; keep port 80 only as default_actions=[{'type': 'redirect', 'redirect': "
-                 "{'protocol': 'HTTPS', 'port': '443', 'status_code': 'HTTP_301'}}]."),
+                 "{'protocol': 'HTTPS', 'port': '443', 'status_code': 'HTTP_301'}}]. Classic Load Balancers: "
+                 "lb_protocol='HTTPS' or 'SSL' with an ssl_certificate_id on every listener."),
     check=check,
-    resource_types=LISTENERS,
+    resource_types=LISTENERS + (CLASSIC,),
     config_properties={
         "allowedSslPolicies": {
             "type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1,
