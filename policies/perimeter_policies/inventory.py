@@ -151,9 +151,11 @@ shared(("aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy", "aws:iam/userP
 shared(("aws:iam/role:Role",), "inlinePolicies", ("iam-passrole-scoped", "iam-policy-least-privilege"),
        "a role's inline policies are documents like any other: wildcards for one rule, iam:PassRole for the other")
 shared(("aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration",), "loggingConfig",
-       ("bedrock-invocation-logging-metadata-only", "cloudtrail-s3-data-events", "log-retention-bounded"),
+       ("backup-plan-covers-data-stores", "bedrock-invocation-logging-metadata-only", "cloudtrail-s3-data-events",
+        "log-retention-bounded"),
        "metadata-only judges which data is delivered; log-retention-bounded and cloudtrail-s3-data-events follow "
-       "the destinations to judge their retention and their data-event coverage")
+       "the destinations to judge their retention and their data-event coverage; backup-plan-covers-data-stores "
+       "follows them to leave the disposed-of prompt logs out of backups")
 shared(("aws:cloudtrail/trail:Trail",), "cloudWatchLogsGroupArn", ("cloudtrail-cloudwatch-logs", "log-retention-bounded"),
        "cloudtrail-cloudwatch-logs judges that the trail delivers to a log group; log-retention-bounded follows it "
        "to judge that group's retention")

@@ -223,3 +223,20 @@ def test_waiver_waives_and_expired_waiver_does_not():
     run(POLICY, [table], waivers=[waiver(table, reason="Cache table rebuilt from the ledger on restore")]) \
         .assert_waived()
     run(POLICY, [table], waivers=[waiver(table, days=-1)]).assert_violation("expired on")
+
+
+def test_model_invocation_log_buckets_are_exempt_so_prompts_are_disposed_of():
+    logs = resource(aws.s3.Bucket, "invocations", bucket="perimeter-invocations")
+    large = resource(aws.s3.Bucket, "large", bucket="perimeter-large")
+    by_name = resource(aws.bedrockmodel.InvocationLoggingConfiguration, "logging", logging_config={
+        "s3_config": {"bucket_name": "perimeter-invocations"},
+        "cloudwatch_config": {"log_group_name": "invocations", "role_arn": UNKNOWN,
+                              "large_data_delivery_s3_config": {"bucket_name": "perimeter-large"}}})
+    run(POLICY, [logs, large, by_name]).assert_clean()
+    by_output = resource(aws.bedrockmodel.InvocationLoggingConfiguration, "logging", logging_config={
+        "s3_config": {"bucket_name": UNKNOWN}}, property_dependencies={"loggingConfig": [logs]})
+    run(POLICY, [logs, by_output]).assert_clean()
+    run(POLICY, [logs, large, by_output]).assert_violation("not selected", on=large)
+    unrelated = resource(aws.bedrockmodel.InvocationLoggingConfiguration, "logging", logging_config={
+        "s3_config": {"bucket_name": "perimeter-elsewhere"}})
+    run(POLICY, [logs, unrelated]).assert_violation("not selected", on=logs)

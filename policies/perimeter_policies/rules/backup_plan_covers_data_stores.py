@@ -22,6 +22,13 @@ when an `aws.backup.Selection` in the stack
 - does not exclude it through `not_resources`;
 - is in the store's region when both are known (a plan protects only its
   own region).
+One exemption: an S3 bucket that receives Bedrock model-invocation logs
+(the `aws.bedrockmodel.InvocationLoggingConfiguration`'s `s3_config` or
+large-data bucket, built from the bucket or naming it). Those logs hold
+prompts and answers, which `log-retention-bounded` makes the stack dispose of
+within a maximum number of days (PCI DSS 3.2.1, SOC 2 C1.2); a recovery point
+would keep them past that bound.
+
 A selection with neither resources nor tags nor conditions selects "all
 opted-in resources" of the account, which depends on account settings a
 program does not declare, so it covers nothing here. Where preview cannot
@@ -42,10 +49,13 @@ from ..rule import Rule
 from ._findings import describe
 from ._iam_policy import Tristate, all_of, any_of, negate
 from ._links import feeds, unresolved
+from ._s3 import BUCKETS
 
 SELECTION = "aws:backup/selection:Selection"
 PLAN = "aws:backup/plan:Plan"
 VAULT = "aws:backup/vault:Vault"
+INVOCATION_LOGGING = "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration"
+INVOCATION_BUCKET_PATHS = (("s3Config", "bucketName"), ("cloudwatchConfig", "largeDataDeliveryS3Config", "bucketName"))
 
 # Type -> (ARN service, the ARN's resource part before the name, the input or output naming the store).
 FILE_SYSTEM = ("fsx", "file-system/", "id")
@@ -246,11 +256,22 @@ def _selection_plan(selection: ResourceView, plans: dict[str, Tristate], stack: 
     return any_of(*verdicts)
 
 
+def receives_invocation_logs(store: ResourceView, logging_configurations: Iterable[ResourceView]) -> bool:
+    """A bucket that model-invocation logging writes to, by output reference or by name."""
+    name = store.get("bucket") if store.type in BUCKETS else None
+    return any(feeds(c, "loggingConfig", store) or (isinstance(name, str) and any(
+        dig(c.props, "loggingConfig", *path) == name for path in INVOCATION_BUCKET_PATHS))
+        for c in logging_configurations)
+
+
 def check(stack: StackView, config):
+    logging_configurations = stack.of_type(INVOCATION_LOGGING)
     vaults = stack.of_type(VAULT)
     plans = {plan.urn: _plan_with_vault(plan, vaults) for plan in stack.of_type(PLAN)}
     selections = [(s, _selection_plan(s, plans, stack)) for s in stack.of_type(SELECTION)]
     for store in stack.of_type(*config["protectedTypes"]):
+        if receives_invocation_logs(store, logging_configurations):
+            continue
         verdict = any_of(*(all_of(planned, selects(selection, store, stack)) for selection, planned in selections))
         if verdict is True:
             continue
