@@ -187,6 +187,9 @@ shared(("aws:cloudfront/distribution:Distribution",), "origins", ("cloudfront-s3
 shared(("aws:msk/cluster:Cluster",), "encryptionInfo", ("cmk-encryption-at-rest", "service-encryption-enabled"),
        "one block, different fields: cmk-encryption-at-rest judges the at-rest key (encryptionAtRestKmsKeyArn), "
        "service-encryption-enabled judges TLS in transit (encryptionInTransit)")
+shared(("aws:elb/loadBalancer:LoadBalancer",), "listeners", ("lb-certificate-from-acm", "lb-listener-tls"),
+       "one list, different fields: lb-listener-tls judges each listener's protocol (lbProtocol), "
+       "lb-certificate-from-acm its certificate's issuer (sslCertificateId)")
 shared(("aws:ecs/taskDefinition:TaskDefinition",), "containerDefinitions",
        ("ecs-task-definition-hardened", "no-plaintext-secrets"),
        "one JSON document, different fields: ecs-task-definition-hardened judges privilege, user, root file system, "
