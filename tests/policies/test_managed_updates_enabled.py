@@ -1,5 +1,7 @@
 import pulumi_aws as aws
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from perimeter_policies.testing import UNKNOWN, resource, run, waiver
 
 POLICY = "managed-updates-enabled"
@@ -25,3 +27,106 @@ def test_waiver_waives():
     pinned, flag = SUBJECTS[0]
     pinned = pinned.replace(**{flag: False})
     run(POLICY, pinned, waivers=[waiver(pinned, reason="Vendor-certified engine version until Q2 (SEC-64)")]).assert_waived()
+
+
+REDSHIFT = SUBJECTS[3][0]
+
+
+def test_redshift_snapshot_retention_at_least_the_minimum():
+    run(POLICY, REDSHIFT.replace(automated_snapshot_retention_period=7)).assert_clean()
+    off = REDSHIFT.replace(automated_snapshot_retention_period=0)
+    run(POLICY, off).assert_violation("automatedSnapshotRetentionPeriod is 0", "at least 1", on=off)
+    run(POLICY, REDSHIFT.replace(automated_snapshot_retention_period=UNKNOWN)).assert_deferred("automatedSnapshotRetentionPeriod")
+
+
+@settings(max_examples=30, deadline=None)
+@given(days=st.integers(0, 35), minimum=st.integers(1, 35))
+def test_redshift_minimum_retention_is_configurable(days, minimum):
+    declared = REDSHIFT.replace(automated_snapshot_retention_period=days)
+    result = run(POLICY, declared, config={"minRedshiftSnapshotRetentionDays": minimum})
+    if days >= minimum:
+        result.assert_clean()
+    else:
+        result.assert_violation(f"automatedSnapshotRetentionPeriod is {days}", f"at least {minimum}", on=declared)
+
+
+def test_redshift_default_retention_is_one_day():
+    run(POLICY, REDSHIFT, config={"minRedshiftSnapshotRetentionDays": 1}).assert_clean()
+    run(POLICY, REDSHIFT, config={"minRedshiftSnapshotRetentionDays": 2}).assert_violation("not set (default 1)")
+
+
+def test_redshift_maintenance_window_when_the_organisation_fixes_one():
+    window = {"redshiftMaintenanceWindow": "sun:23:00-mon:01:30"}
+    run(POLICY, REDSHIFT.replace(preferred_maintenance_window="wed:04:00-wed:04:30")).assert_clean()
+    run(POLICY, REDSHIFT.replace(preferred_maintenance_window="Sun:23:00-Mon:01:30"), config=window).assert_clean()
+    run(POLICY, REDSHIFT, config=window).assert_violation("preferredMaintenanceWindow is not set (AWS picks one)",
+                                                          "sun:23:00-mon:01:30", on=REDSHIFT)
+    other = REDSHIFT.replace(preferred_maintenance_window="wed:04:00-wed:04:30")
+    run(POLICY, other, config=window).assert_violation("preferredMaintenanceWindow is 'wed:04:00-wed:04:30'")
+    run(POLICY, REDSHIFT.replace(preferred_maintenance_window=UNKNOWN), config=window).assert_deferred(
+        "preferredMaintenanceWindow")
+
+
+MANAGED_ON = {"namespace": "aws:elasticbeanstalk:managedactions", "name": "ManagedActionsEnabled", "value": "true"}
+START = {"namespace": "aws:elasticbeanstalk:managedactions", "name": "PreferredStartTime", "value": "Sun:02:00"}
+LEVEL = {"namespace": "aws:elasticbeanstalk:managedactions:platformupdate", "name": "UpdateLevel", "value": "minor"}
+ENVIRONMENT = resource(aws.elasticbeanstalk.Environment, "portal", application=UNKNOWN,
+                       solution_stack_name="64bit Amazon Linux 2023 v4.3.0 running Python 3.12",
+                       settings=[MANAGED_ON, START, LEVEL])
+
+
+def test_beanstalk_managed_platform_updates():
+    run(POLICY, ENVIRONMENT).assert_clean()
+    run(POLICY, ENVIRONMENT.replace(settings=[{**MANAGED_ON, "value": "TRUE"}])).assert_clean()
+    for settings_, named in (([START, LEVEL], "ManagedActionsEnabled is not set (off)"),
+                             (None, "ManagedActionsEnabled is not set (off)"),
+                             ([{**MANAGED_ON, "value": "false"}, LEVEL], "ManagedActionsEnabled is 'false'"),
+                             ([{**MANAGED_ON, "namespace": "aws:elasticbeanstalk:application"}],
+                              "ManagedActionsEnabled is not set"),
+                             ([MANAGED_ON, {**MANAGED_ON, "value": "false"}], "ManagedActionsEnabled is 'false'")):
+        bad = ENVIRONMENT.replace(settings=settings_)
+        run(POLICY, bad).assert_violation(named, "'value': 'true'", on=bad)
+
+
+def test_beanstalk_update_level_is_configurable():
+    patch = ENVIRONMENT.replace(settings=[MANAGED_ON, {**LEVEL, "value": "patch"}])
+    run(POLICY, patch).assert_clean()
+    run(POLICY, patch, config={"beanstalkUpdateLevels": ["minor"]}).assert_violation("UpdateLevel is 'patch'", on=patch)
+    run(POLICY, ENVIRONMENT.replace(settings=[MANAGED_ON]), config={"beanstalkUpdateLevels": ["minor"]}).assert_clean()
+
+
+def test_beanstalk_unknown_settings_are_deferred():
+    run(POLICY, ENVIRONMENT.replace(settings=UNKNOWN)).assert_deferred("settings")
+    run(POLICY, ENVIRONMENT.unknown("settings", 0, "value")).assert_deferred("settings")
+
+
+FARGATE = resource(aws.ecs.Service, "api", cluster=UNKNOWN, task_definition=UNKNOWN, launch_type="FARGATE",
+                   desired_count=2)
+SPOT = resource(aws.ecs.TaskSet, "api-canary", cluster=UNKNOWN, service=UNKNOWN, task_definition=UNKNOWN,
+                capacity_provider_strategies=[{"capacity_provider": "FARGATE_SPOT", "weight": 1}])
+
+
+@pytest.mark.parametrize("subject", [FARGATE, SPOT], ids=["service", "task-set"])
+def test_fargate_runs_the_latest_platform(subject):
+    run(POLICY, subject).assert_clean()
+    run(POLICY, subject.replace(platform_version="LATEST")).assert_clean()
+    pinned = subject.replace(platform_version="1.3.0")
+    run(POLICY, pinned).assert_violation("platformVersion is '1.3.0' on Fargate", on=pinned)
+    run(POLICY, pinned, config={"fargatePlatformVersions": ["LATEST", "1.3.0"]}).assert_clean()
+    run(POLICY, subject.replace(platform_version=UNKNOWN)).assert_deferred("platformVersion")
+
+
+def test_platform_version_off_fargate_is_not_judged():
+    run(POLICY, FARGATE.replace(launch_type="EC2", platform_version="1.3.0")).assert_clean()
+    on_ec2 = SPOT.replace(capacity_provider_strategies=[{"capacity_provider": "ec2-pool", "weight": 1}],
+                          platform_version="1.3.0")
+    run(POLICY, on_ec2).assert_clean()
+
+
+def test_fargate_launch_unknown_at_preview_is_deferred():
+    run(POLICY, FARGATE.replace(launch_type=UNKNOWN, platform_version="1.3.0")).assert_deferred("launchType")
+    unknown_provider = SPOT.replace(platform_version="1.3.0", capacity_provider_strategies=[
+        {"capacity_provider": UNKNOWN, "weight": 1}])
+    run(POLICY, unknown_provider).assert_deferred("capacityProviderStrategies")
+    run(POLICY, SPOT.replace(platform_version="1.3.0", capacity_provider_strategies=UNKNOWN)).assert_deferred(
+        "capacityProviderStrategies")
