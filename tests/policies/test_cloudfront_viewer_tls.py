@@ -42,6 +42,12 @@ MUTATIONS = [
     (("viewerCertificate", "minimumProtocolVersion"), "TLSv1", "minimumProtocolVersion is 'TLSv1'"),
     (("viewerCertificate", "minimumProtocolVersion"), REMOVE, "minimumProtocolVersion is not set"),
     (("viewerCertificate",), {"cloudfrontDefaultCertificate": True}, "CloudFront default certificate"),
+    (("viewerCertificate", "sslSupportMethod"), "vip", "sslSupportMethod is 'vip'; serve the custom certificate with "
+                                                       "ssl_support_method='sni-only'"),
+    (("viewerCertificate", "sslSupportMethod"), "static-ip", "sslSupportMethod is 'static-ip'"),
+    (("viewerCertificate", "sslSupportMethod"), REMOVE, "sslSupportMethod is not set"),
+    (("viewerCertificate",), {"iamCertificateId": "ASCA0000", "sslSupportMethod": "vip",
+                              "minimumProtocolVersion": "TLSv1.2_2021"}, "sslSupportMethod is 'vip'"),
     (("origins", 0, "customOriginConfig", "originProtocolPolicy"), "match-viewer", "origins[0].customOriginConfig.originProtocolPolicy"),
     (("origins", 0, "customOriginConfig", "originProtocolPolicy"), "http-only", "not https-only"),
     (("origins", 0, "customOriginConfig", "originSslProtocols"), ["TLSv1", "TLSv1.2"], "allows ['TLSv1']"),
@@ -62,10 +68,26 @@ def test_configurable_minimum_versions():
 @pytest.mark.parametrize("path", [
     ("defaultCacheBehavior", "viewerProtocolPolicy"), ("viewerCertificate",),
     ("viewerCertificate", "minimumProtocolVersion"), ("origins", 0, "customOriginConfig"),
+    ("viewerCertificate", "sslSupportMethod"),
 ])
 def test_unknown_values_are_deferred(path):
     result = analyze(POLICY, distribution(mutated(COMPLIANT, path, UNKNOWN)))
     assert result.clean and result.deferred
+
+
+def test_unknown_support_method_is_named():
+    result = analyze(POLICY, distribution(mutated(COMPLIANT, ("viewerCertificate", "sslSupportMethod"), UNKNOWN)))
+    assert result.clean and "viewerCertificate.sslSupportMethod unknown" in result.deferred[0]["message"]
+
+
+def test_sni_applies_to_custom_certificates_only():
+    no_custom = mutated(COMPLIANT, ("viewerCertificate",), {"minimumProtocolVersion": "TLSv1.2_2021"})
+    result = analyze(POLICY, distribution(no_custom))
+    assert result.clean and not result.deferred
+    iam = mutated(COMPLIANT, ("viewerCertificate",), {"iamCertificateId": "ASCA0000", "sslSupportMethod": "sni-only",
+                                                      "minimumProtocolVersion": "TLSv1.2_2021"})
+    result = analyze(POLICY, distribution(iam))
+    assert result.clean and not result.deferred
 
 
 def test_known_problem_blocks_beside_unknowns():

@@ -7,7 +7,11 @@ Why: PCI DSS 4.2.1 wants strong cryptography on both legs of a distribution.
   serves cleartext. The viewer certificate's `minimum_protocol_version` is in
   `allowedMinimumProtocolVersions` (default TLSv1.2_2021 and newer). The
   CloudFront default certificate (`*.cloudfront.net`) always accepts TLS 1.0,
-  so it is a finding on its own.
+  so it is a finding on its own. A custom certificate (ACM or IAM) is served
+  with `ssl_support_method="sni-only"`: `vip` and `static-ip` put it on
+  dedicated IP addresses that also answer clients without SNI (old
+  TLS stacks), at a monthly charge, and are not needed by any client that
+  supports TLS 1.2 (AWS Config CLOUDFRONT_SNI_ENABLED).
 - Origins: a custom origin uses `origin_protocol_policy="https-only"` and no
   `origin_ssl_protocols` older than TLS 1.2 (`SSLv3`, `TLSv1`, `TLSv1.1`).
   S3 origins are reached over HTTPS by CloudFront.
@@ -26,6 +30,7 @@ DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
 HTTPS_VIEWER_POLICIES = ("redirect-to-https", "https-only")
 TLS12_MINIMUM_VERSIONS = ("TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025")
 OLD_ORIGIN_PROTOCOLS = ("SSLv3", "TLSv1", "TLSv1.1")
+SNI_ONLY = "sni-only"
 
 
 def _viewer_problems(distribution: ResourceView, problems: list, unknowns: list) -> None:
@@ -49,12 +54,26 @@ def _certificate_problems(distribution: ResourceView, config, problems: list, un
         problems.append("viewerCertificate uses the CloudFront default certificate, which accepts TLS 1.0; "
                         "use an ACM certificate (acm_certificate_arn, ssl_support_method='sni-only')")
         return
+    _sni_problems(certificate, problems, unknowns)
     if is_unknown(minimum):
         unknowns.append("viewerCertificate.minimumProtocolVersion")
     elif minimum not in config["allowedMinimumProtocolVersions"]:
         shown = "not set" if minimum is None else repr(minimum)
         problems.append(f"viewerCertificate.minimumProtocolVersion is {shown}, not one of "
                         f"{list(config['allowedMinimumProtocolVersions'])}")
+
+
+def _sni_problems(certificate, problems: list, unknowns: list) -> None:
+    custom = [dig(certificate, key) for key in ("acmCertificateArn", "iamCertificateId")]
+    if all(value is None for value in custom):
+        return
+    method = dig(certificate, "sslSupportMethod")
+    if is_unknown(method):
+        unknowns.append("viewerCertificate.sslSupportMethod")
+    elif method != SNI_ONLY:
+        shown = "not set" if method is None else repr(method)
+        problems.append(f"viewerCertificate.sslSupportMethod is {shown}; serve the custom certificate with "
+                        f"ssl_support_method='{SNI_ONLY}', not on dedicated IP addresses")
 
 
 def _origin_problems(distribution: ResourceView, problems: list, unknowns: list) -> None:
@@ -84,8 +103,8 @@ def check(distribution: ResourceView, config):
 
 RULE = Rule(
     name="cloudfront-viewer-tls",
-    description=("CloudFront distributions require HTTPS from viewers with a TLS 1.2+ minimum protocol and reach "
-                 "custom origins over HTTPS with TLS 1.2."),
+    description=("CloudFront distributions require HTTPS from viewers with a TLS 1.2+ minimum protocol, serve custom "
+                 "certificates by SNI, and reach custom origins over HTTPS with TLS 1.2."),
     severity="high",
     pci_dss=("4.2.1",),
     soc2=("CC6.7",),
