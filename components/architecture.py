@@ -15,6 +15,7 @@ import pulumi_aws as aws
 from .access import APP_ROLE, AUDITOR_ROLE, Access, AccessArgs, ApprovedModel
 from .assistant import Assistant, AssistantArgs
 from .audit import INVOCATION_LOGS, TRAIL_LOGS, TRANSCRIPT_LOGS, Audit, AuditArgs
+from .backup import Backup, BackupArgs
 from .aws_context import AwsContext
 from .config import PerimeterConfig
 from .governance import model_inventory
@@ -23,10 +24,11 @@ from .keys import DataClassKey, Keys, KeysArgs, ServiceGrant
 from .knowledge_base import KnowledgeBase, KnowledgeBaseArgs
 from .launch_gate import build_launch_gate
 from .naming import PerimeterNames
-from .posture import FINDING_ALERTS, Posture, PostureArgs, finding_rule_arn
+from .posture import FINDING_ALERTS, Posture, PostureArgs, delivery_failure_log_group, finding_rule_arn
 from .private_network import EndpointGrant, PrivateNetwork, PrivateNetworkArgs
 
 KNOWLEDGE, AUDIT, GUARDRAIL, ASSISTANT = "knowledge", "audit", "guardrail", "assistant"
+BACKUP = "backup"
 FLOW_LOGS, ASSISTANT_RUNTIME_LOGS = "vpc-flow-logs", "assistant-runtime"
 AUDIT_LOG_GROUPS = (TRAIL_LOGS, INVOCATION_LOGS, TRANSCRIPT_LOGS, ASSISTANT_RUNTIME_LOGS, FLOW_LOGS)
 # Queues the assistant sends to (escalation cases, failures); the redrive queue is filled by SQS itself.
@@ -37,6 +39,7 @@ def key_specs(names: PerimeterNames) -> list[DataClassKey]:
     context = names.context
     this_account = {"aws:SourceAccount": context.account_id}
     audit_log_groups = [names.log_group_arn(p) for p in AUDIT_LOG_GROUPS]
+    audit_log_groups.append(context.log_group_arn(delivery_failure_log_group(names)))
     return [
         DataClassKey(
             KNOWLEDGE, "Perimeter knowledge sources, vector index and ingestion data",
@@ -76,6 +79,8 @@ def key_specs(names: PerimeterNames) -> list[DataClassKey]:
             ),
         ),
         DataClassKey(GUARDRAIL, "Perimeter Bedrock guardrail policy", used_via=("bedrock",)),
+        DataClassKey(BACKUP, "Perimeter AWS Backup vault: recovery points of the stack's data stores",
+                     used_via=("backup",)),
         DataClassKey(ASSISTANT, "Perimeter assistant: function environment, escalation and failure queues",
                      used_via=("lambda", "sqs")),
     ]
@@ -219,6 +224,17 @@ def build_perimeter(config: PerimeterConfig) -> dict[str, Any]:
         guardrail_version=guardrail.version,
         alert_emails=config.alerts.emails,
         alert_https_endpoints=config.alerts.https_endpoints,
+    ))
+    # Every data store but the invocation-log bucket, whose prompts must be disposed of within
+    # invocation_log_days: a recovery point would outlive that bound.
+    Backup("backup", BackupArgs(
+        context=context,
+        vault_name=f"{names.prefix}-data",
+        plan_name=f"{names.prefix}-daily",
+        role_name=names.role("backup"),
+        kms_key_arn=keys.arn(BACKUP),
+        bucket_arns=[b.bucket.arn for b in (knowledge_base.sources, audit.trail_bucket, posture.config_bucket)],
+        bucket_key_arns=[keys.arn(KNOWLEDGE), keys.arn(AUDIT)],
     ))
     assistant = Assistant("assistant", AssistantArgs(
         names=names,

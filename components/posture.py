@@ -22,6 +22,7 @@ import pulumi_aws as aws
 
 from .aws_context import AwsContext
 from .iam_policy import ANYONE, assume_role_policy, policy_document, services, statement
+from .log_groups import encrypted_log_group
 from .naming import PerimeterNames
 from .roles import scoped_role
 from .secure_bucket import SecureBucket, SecureBucketArgs
@@ -58,6 +59,8 @@ FINDING_ALERTS: Mapping[str, Mapping[str, object]] = {
     },
 }
 ALARM_PERIOD_SECONDS = 300
+# Protocols SNS can log delivery status for (email and SMS have none); one feedback role serves them all.
+DELIVERY_STATUS_PROTOCOLS = ("http", "lambda", "sqs", "firehose", "application")
 # More interventions than this in five minutes looks like someone probing the assistant.
 GUARDRAIL_INTERVENTIONS_THRESHOLD = 20
 
@@ -143,6 +146,12 @@ def config_bucket_statements(context: AwsContext, bucket_arn: str) -> list[dict]
     ]
 
 
+def delivery_failure_log_group(names: PerimeterNames) -> str:
+    """Where SNS writes the alarm topic's failed deliveries (its naming, not ours: sns/<region>/<account>/<topic>)."""
+    context = names.context
+    return f"sns/{context.region}/{context.account_id}/{names.alarm_topic}/Failure"
+
+
 def finding_rule_arn(context: AwsContext, names: PerimeterNames, alert: str) -> str:
     return context.arn("events", f"rule/{names.prefix}-{alert}")
 
@@ -172,7 +181,10 @@ class Posture(pulumi.ComponentResource):
         self._detect_threats(name, context)
 
         topic_arn = context.arn("sns", names.alarm_topic)
-        self.alarm_topic = aws.sns.Topic(name, name=names.alarm_topic, kms_master_key_id=args.audit_key_arn, opts=child)
+        feedback_role_arn = self._log_delivery_failures(name, args, topic_arn)
+        self.alarm_topic = aws.sns.Topic(
+            name, name=names.alarm_topic, kms_master_key_id=args.audit_key_arn, opts=child,
+            **{f"{protocol}_failure_feedback_role_arn": feedback_role_arn for protocol in DELIVERY_STATUS_PROTOCOLS})
         aws.sns.TopicPolicy(name, arn=self.alarm_topic.arn, policy=alarm_topic_policy(context, names, topic_arn),
                             opts=child)
         self._notify_people(name, args)
@@ -282,6 +294,28 @@ class Posture(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[hub]),
             )
 
+    def _log_delivery_failures(self, name: str, args: PostureArgs, topic_arn: str) -> pulumi.Output[str]:
+        names, context = args.names, args.names.context
+        log_group_name = delivery_failure_log_group(names)
+        encrypted_log_group(f"{name}-delivery-failures", log_group_name=log_group_name,
+                            kms_key_arn=args.audit_key_arn, retention_days=args.audit_days, parent=self)
+        log_group_arn = context.log_group_arn(log_group_name)
+        role = scoped_role(
+            f"{name}-delivery-feedback",
+            role_name=names.role("alarm-delivery-feedback"),
+            description="SNS: log failed deliveries of the security alarm topic",
+            trust_policy=assume_role_policy("sns.amazonaws.com", source_account=context.account_id,
+                                            source_arn=topic_arn),
+            permissions=policy_document([
+                # SNS creates its log group on first use; ours already exists, with retention and the audit key.
+                statement("OpenDeliveryFailureLogGroup", ["logs:CreateLogGroup"], [log_group_arn]),
+                statement("WriteDeliveryFailures", ["logs:CreateLogStream", "logs:PutLogEvents"],
+                          [f"{log_group_arn}:log-stream:*"]),
+            ]),
+            parent=self,
+        )
+        return role.arn
+
     def _notify_people(self, name: str, args: PostureArgs) -> None:
         endpoints = [("email", e) for e in args.alert_emails] + [("https", u) for u in args.alert_https_endpoints]
         for index, (protocol, endpoint) in enumerate(endpoints):
@@ -339,5 +373,7 @@ class Posture(pulumi.ComponentResource):
             comparison_operator="GreaterThanOrEqualToThreshold",
             treat_missing_data="notBreaching",
             alarm_actions=[self.alarm_topic.arn],
+            # An alarm that cannot be evaluated (its metric or dimensions gone) is reported, not silent.
+            insufficient_data_actions=[self.alarm_topic.arn],
             opts=pulumi.ResourceOptions(parent=self),
         )

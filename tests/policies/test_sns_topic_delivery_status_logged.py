@@ -1,0 +1,97 @@
+"""sns-topic-delivery-status-logged: a compliant stack, one mutation per violation, unknowns, config, waivers."""
+
+import pulumi_aws as aws
+import pytest
+from perimeter_policies.testing import UNKNOWN, raw, resource, run, waiver
+
+POLICY = "sns-topic-delivery-status-logged"
+ROLE = "arn:aws:iam::111122223333:role/sns-delivery-feedback"
+TOPIC = resource(aws.sns.Topic, "alarms", name="alarms", kms_master_key_id=UNKNOWN, http_failure_feedback_role_arn=ROLE,
+                 sqs_failure_feedback_role_arn=UNKNOWN)
+HTTPS = resource(aws.sns.TopicSubscription, "pager", topic=UNKNOWN, protocol="https",
+                 endpoint="https://pager.example.com/hook", property_dependencies={"topic": [TOPIC]})
+QUEUE = resource(aws.sns.TopicSubscription, "archive", topic=UNKNOWN, protocol="sqs", endpoint=UNKNOWN,
+                 property_dependencies={"topic": [TOPIC]})
+EMAIL = resource(aws.sns.TopicSubscription, "oncall", topic=UNKNOWN, protocol="email", endpoint="oncall@example.com",
+                 property_dependencies={"topic": [TOPIC]})
+STACK = [TOPIC, HTTPS, QUEUE, EMAIL]
+
+
+def test_compliant_stack_passes():
+    run(POLICY, STACK).assert_clean()
+
+
+def test_topic_that_logs_no_protocol_blocks_on_the_topic():
+    bare = TOPIC.replace(http_failure_feedback_role_arn=None, sqs_failure_feedback_role_arn=None)
+    run(POLICY, [bare, EMAIL]).assert_violation("no protocol's delivery failures are logged", on=bare)
+    run(POLICY, [bare.replace(lambda_failure_feedback_role_arn=" ")]).assert_violation("no protocol", on=bare)
+
+
+@pytest.mark.parametrize("subscription, argument, wire", [
+    (HTTPS, "http_failure_feedback_role_arn", "httpFailureFeedbackRoleArn"),
+    (QUEUE, "sqs_failure_feedback_role_arn", "sqsFailureFeedbackRoleArn"),
+])
+def test_subscribed_protocol_without_logging_blocks_on_the_subscription(subscription, argument, wire):
+    topic = TOPIC.replace(**{argument: None})
+    stack = [topic if r is TOPIC else r for r in STACK]
+    run(POLICY, stack).assert_violation(f"{wire} is not set", "which does not log its deliveries", on=subscription)
+
+
+@pytest.mark.parametrize("protocol, prefix", [("lambda", "lambda"), ("firehose", "firehose"),
+                                              ("application", "application"), ("HTTP", "http")])
+def test_each_logged_protocol_maps_to_its_attribute(protocol, prefix):
+    subscription = HTTPS.replace(protocol=protocol)
+    topic = TOPIC.replace(http_failure_feedback_role_arn=None)
+    run(POLICY, [topic, subscription]).assert_violation(f"{prefix}FailureFeedbackRoleArn is not set", on=subscription)
+    logged = topic.replace(**{f"{prefix}_failure_feedback_role_arn": ROLE})
+    run(POLICY, [logged, subscription]).assert_clean()
+
+
+def test_subscription_matched_by_arn_once_known():
+    # AnalyzeStack sees outputs: once known, the topic's arn output names it.
+    topic = raw("aws:sns/topic:Topic", "alarms", {"name": "alarms", "arn": "arn:aws:sns:eu-west-1:111122223333:alarms",
+                                              "sqsFailureFeedbackRoleArn": ROLE})
+    subscription = resource(aws.sns.TopicSubscription, "pager", topic="arn:aws:sns:eu-west-1:111122223333:alarms",
+                            protocol="https", endpoint="https://pager.example.com/hook")
+    run(POLICY, [topic, subscription]).assert_violation("httpFailureFeedbackRoleArn", on=subscription)
+    elsewhere = subscription.replace(topic="arn:aws:sns:eu-west-1:111122223333:other")
+    run(POLICY, [topic, elsewhere]).assert_clean()
+
+
+def test_required_protocols_apply_to_every_topic():
+    config = {"requiredProtocols": ["lambda"]}
+    run(POLICY, STACK, config=config).assert_violation("lambdaFailureFeedbackRoleArn is not set", on=TOPIC)
+    run(POLICY, [TOPIC.replace(lambda_failure_feedback_role_arn=ROLE)], config=config).assert_clean()
+    # A subscribed protocol that is also required is judged once, on the topic.
+    config = {"requiredProtocols": ["http"]}
+    bare = TOPIC.replace(http_failure_feedback_role_arn=None)
+    run(POLICY, [bare, HTTPS], config=config).assert_violation("httpFailureFeedbackRoleArn", on=bare, count=1)
+
+
+def test_success_feedback_when_required():
+    config = {"successFeedbackRequired": True}
+    run(POLICY, STACK, config=config).assert_violation("httpSuccessFeedbackRoleArn is not set",
+                                                       "httpSuccessFeedbackSampleRate is None", count=2)
+    logged = TOPIC.replace(http_success_feedback_role_arn=ROLE, http_success_feedback_sample_rate=10,
+                           sqs_success_feedback_role_arn=ROLE, sqs_success_feedback_sample_rate=100)
+    run(POLICY, [logged, HTTPS, QUEUE, EMAIL], config=config).assert_clean()
+    zero = logged.replace(http_success_feedback_sample_rate=0)
+    run(POLICY, [zero, HTTPS], config=config).assert_violation("httpSuccessFeedbackSampleRate is 0", on=HTTPS)
+    unknown = logged.replace(http_success_feedback_sample_rate=UNKNOWN)
+    run(POLICY, [unknown, HTTPS], config=config).assert_deferred("httpSuccessFeedbackSampleRate")
+    run(POLICY, [unknown], config={**config, "requiredProtocols": ["http"]}).assert_deferred("httpSuccessFeedbackSampleRate")
+
+
+def test_unknown_protocol_is_deferred():
+    run(POLICY, [TOPIC, HTTPS.replace(protocol=UNKNOWN)]).assert_deferred("protocol")
+
+
+def test_role_from_outputs_counts_as_set():
+    topic = TOPIC.replace(http_failure_feedback_role_arn=UNKNOWN, sqs_failure_feedback_role_arn=None)
+    run(POLICY, [topic, HTTPS, EMAIL]).assert_clean()
+
+
+def test_waiver_waives_and_expired_waiver_does_not():
+    bare = TOPIC.replace(http_failure_feedback_role_arn=None, sqs_failure_feedback_role_arn=None)
+    run(POLICY, [bare], waivers=[waiver(bare)]).assert_waived()
+    run(POLICY, [bare], waivers=[waiver(bare, days=-1)]).assert_violation("expired on")
