@@ -1,5 +1,8 @@
+import pulumi_aws as aws
 import pytest
 from perimeter_policies.model import UNKNOWN
+from perimeter_policies.testing import resource as typed
+from perimeter_policies.testing import run
 
 from tests.policies._waivers import WAIVER
 from tests.policy_harness import analyze, resource
@@ -67,3 +70,53 @@ def test_unknown_family_or_value_is_deferred():
 def test_waiver_applies():
     result = analyze(POLICY, group("mysql8.0"), {"waivers": [WAIVER]})
     assert not result.violations and len(result.waived) == 1
+
+
+# Redshift: the parameter group and the cluster that must use one, through the typed kit.
+REDSHIFT_GROUP = typed(aws.redshift.ParameterGroup, "warehouse", family="redshift-1.0",
+                       parameters=[{"name": "enable_user_activity_logging", "value": "true"},
+                                   {"name": "require_ssl", "value": "true"}])
+REDSHIFT = typed(aws.redshift.Cluster, "warehouse", cluster_identifier="warehouse", node_type="ra3.large",
+                 cluster_parameter_group_name="warehouse-tls")
+
+
+@pytest.mark.parametrize("value", ["true", "TRUE", " True "])
+def test_redshift_group_requiring_ssl_passes(value):
+    run(POLICY, REDSHIFT_GROUP.set("parameters", 1, "value", value)).assert_clean()
+    run(POLICY, REDSHIFT_GROUP.replace(family="redshift-2.0")).assert_clean()
+    run(POLICY, REDSHIFT).assert_clean()
+
+
+@pytest.mark.parametrize("value", ["false", "0", "1", "yes"])
+def test_redshift_group_not_requiring_ssl_blocks(value):
+    bad = REDSHIFT_GROUP.set("parameters", 1, "value", value)
+    run(POLICY, bad).assert_violation(f"(redshift-1.0): require_ssl is {value!r}", "set it to true", on=bad)
+
+
+def test_redshift_group_without_require_ssl_blocks():
+    bad = REDSHIFT_GROUP.replace(parameters=[{"name": "enable_user_activity_logging", "value": "true"}])
+    run(POLICY, bad).assert_violation("does not set require_ssl", "{'name': 'require_ssl', 'value': 'true'}", on=bad)
+    run(POLICY, REDSHIFT_GROUP.replace(parameters=None)).assert_violation("does not set require_ssl")
+
+
+def test_redshift_families_only_on_redshift_groups():
+    # An RDS family on a Redshift group, or a Redshift family on an RDS group, is not this rule's to judge.
+    run(POLICY, REDSHIFT_GROUP.replace(family="postgres14", parameters=None)).assert_clean()
+    assert analyze(POLICY, group("redshift-1.0")).clean
+
+
+@pytest.mark.parametrize("name, named", [
+    (None, "clusterParameterGroupName is not set, so it uses the default group"),
+    ("default.redshift-1.0", "clusterParameterGroupName is 'default.redshift-1.0', a default group"),
+    ("Default.Redshift-2.0", "a default group"),
+    ("", "clusterParameterGroupName is '', a default group"),
+])
+def test_redshift_cluster_on_a_default_group_blocks(name, named):
+    bad = REDSHIFT.replace(cluster_parameter_group_name=name)
+    run(POLICY, bad).assert_violation(named, "whose require_ssl is false", "aws.redshift.ParameterGroup", on=bad)
+
+
+def test_redshift_unknowns_are_deferred():
+    run(POLICY, REDSHIFT.unknown("clusterParameterGroupName")).assert_deferred("clusterParameterGroupName")
+    run(POLICY, REDSHIFT_GROUP.unknown("family")).assert_deferred("family")
+    run(POLICY, REDSHIFT_GROUP.unknown("parameters", 1, "value")).assert_deferred("parameters[1].value")
