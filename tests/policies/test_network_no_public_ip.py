@@ -99,3 +99,29 @@ def test_ecs_and_launch_configuration_without_public_ip_pass(subject):
 def test_ecs_and_launch_configuration_public_ip_blocks_or_defers(subject, path):
     testing.run(POLICY, subject.set(*path, True)).assert_violation(".".join(path), "public IPv4 address", on=subject)
     testing.run(POLICY, subject.unknown(*path)).assert_deferred(".".join(path))
+
+
+EMR_CLUSTER = testing.resource(aws.emr.Cluster, "analytics", release_label="emr-7.2.0", service_role=UNKNOWN,
+                               ec2_attributes={"instance_profile": UNKNOWN, "subnet_id": UNKNOWN})
+
+
+@pytest.mark.parametrize("attributes", [
+    {"instance_profile": "emr-nodes", "subnet_id": "subnet-0abc"},
+    {"instance_profile": "emr-nodes", "subnet_ids": ["subnet-0abc", "subnet-0def"]},
+    {"instance_profile": "emr-nodes", "subnet_ids": [UNKNOWN]},
+], ids=["subnet", "subnet-ids", "unknown-subnet"])
+def test_emr_cluster_in_a_named_subnet_passes(attributes):
+    testing.run(POLICY, EMR_CLUSTER).assert_clean()
+    testing.run(POLICY, EMR_CLUSTER.replace(ec2_attributes=attributes)).assert_clean()
+
+
+@pytest.mark.parametrize("attributes", [None, {"instance_profile": "emr-nodes"},
+                                        {"instance_profile": "emr-nodes", "subnet_id": "", "subnet_ids": []}],
+                         ids=["no-attributes", "no-subnet", "empty-subnet"])
+def test_emr_cluster_in_the_default_vpc_blocks(attributes):
+    bad = EMR_CLUSTER.replace(ec2_attributes=attributes)
+    testing.run(POLICY, bad).assert_violation("names no subnet", "master node a public IP", on=bad)
+
+
+def test_emr_attributes_unknown_at_preview_are_deferred():
+    testing.run(POLICY, EMR_CLUSTER.replace(ec2_attributes=UNKNOWN)).assert_deferred("ec2Attributes")
