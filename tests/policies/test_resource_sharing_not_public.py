@@ -36,3 +36,31 @@ def test_unknown_values_are_deferred():
 def test_waiver_waives():
     public = DOCUMENT.replace(permissions={"type": "Share", "account_ids": "All"})
     run(POLICY, public, waivers=[waiver(public, reason="Published open-source runbook, no CDE names (OSS-1)")]).assert_waived()
+
+
+SNAPSHOT_BLOCK = resource(aws.ebs.SnapshotBlockPublicAccess, "snapshots", state="block-all-sharing")
+PORTFOLIO_SHARE = resource(aws.servicecatalog.PortfolioShare, "platform", portfolio_id=UNKNOWN,
+                           principal_id="o-exampleorgid", type="ORGANIZATION")
+
+
+@pytest.mark.parametrize("subject, field, allowed, refused", [
+    (SNAPSHOT_BLOCK, "state", ["block-all-sharing"], ["block-new-sharing", "unblocked"]),
+    (PORTFOLIO_SHARE, "type", ["ORGANIZATION", "ORGANIZATIONAL_UNIT"], ["ACCOUNT"]),
+], ids=["snapshot-block", "portfolio-share"])
+def test_sharing_beyond_the_allowed_scope_blocks(subject, field, allowed, refused):
+    for value in allowed:
+        run(POLICY, subject.replace(**{field: value})).assert_clean()
+    for value in refused:
+        bad = subject.replace(**{field: value})
+        run(POLICY, bad).assert_violation(f"{field} is {value!r}", f"set {field} to one of {allowed!r}", on=bad)
+    run(POLICY, subject.replace(**{field: UNKNOWN})).assert_deferred(field)
+
+
+def test_allowed_sharing_scopes_are_configurable():
+    newer = SNAPSHOT_BLOCK.replace(state="block-new-sharing")
+    config = {"allowedSnapshotBlockPublicAccessStates": ["block-all-sharing", "block-new-sharing"]}
+    run(POLICY, newer, config=config).assert_clean()
+    account = PORTFOLIO_SHARE.replace(type="ACCOUNT", principal_id="111122223333")
+    run(POLICY, account, config={"allowedPortfolioShareTypes": ["ACCOUNT", "ORGANIZATION"]}).assert_clean()
+    run(POLICY, PORTFOLIO_SHARE, config={"allowedPortfolioShareTypes": ["ORGANIZATIONAL_UNIT"]}).assert_violation(
+        "type is 'ORGANIZATION'", on=PORTFOLIO_SHARE)
