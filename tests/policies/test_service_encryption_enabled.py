@@ -60,7 +60,9 @@ VIOLATIONS = [
     ("aws:apigateway/methodSettings:MethodSettings", {"settings": {"caching_enabled": True, "cache_data_encrypted": False}},
      "settings.cacheDataEncrypted is False"),
     ("aws:dms/endpoint:Endpoint", {"ssl_mode": None}, "sslMode is not set (AWS default 'none')"),
-    ("aws:dms/endpoint:Endpoint", {"ssl_mode": "none"}, "sslMode is 'none'; set ssl_mode='verify-full'"),
+    ("aws:dms/endpoint:Endpoint", {"ssl_mode": "none"},
+     "Endpoint 'source': sslMode is 'none'; set ssl_mode='verify-full' (with certificate_arn) or another of "
+     "allowedDmsSslModes."),
     ("aws:dms/endpoint:Endpoint", {"engine_name": "mysql", "ssl_mode": "none"}, "sslMode is 'none'"),
     ("aws:dms/endpoint:Endpoint", {"engine_name": "some-future-engine", "ssl_mode": None}, "sslMode is not set"),
     ("aws:dms/endpoint:Endpoint", {"engine_name": "kafka", "ssl_mode": None, "kafka_settings": {"broker": "b:9092"}},
@@ -118,7 +120,20 @@ def test_every_problem_is_listed_in_one_finding():
 
 @pytest.mark.parametrize("type_, path", UNKNOWN_AT_PREVIEW)
 def test_unknown_at_preview_is_deferred_not_blocking(type_, path):
-    run(POLICY, COMPLIANT[type_].unknown(*path)).assert_deferred(DEFERRED_NAMES.get(path) or ".".join(path))
+    name = DEFERRED_NAMES.get(path) or ".".join(path)
+    run(POLICY, COMPLIANT[type_].unknown(*path)).assert_deferred(f" {name} unknown at preview")
+
+
+@pytest.mark.parametrize("engine, settings, path", [
+    ("kafka", {"kafka_settings": {"broker": "b:9094", "security_protocol": "ssl-encryption"}},
+     ("kafkaSettings", "securityProtocol")),
+    ("redis", {"redis_settings": {"auth_type": "none", "port": 6379, "server_name": "r",
+                                  "ssl_security_protocol": "ssl-encryption"}}, ("redisSettings", "sslSecurityProtocol")),
+])
+def test_kafka_and_redis_settings_unknown_are_deferred(engine, settings, path):
+    endpoint = DMS.replace(engine_name=engine, ssl_mode=None, **settings)
+    run(POLICY, endpoint).assert_clean()
+    run(POLICY, endpoint.unknown(*path)).assert_deferred(f" {'.'.join(path)} unknown at preview")
 
 
 def test_a_known_problem_blocks_beside_an_unknown():

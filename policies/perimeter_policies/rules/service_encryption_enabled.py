@@ -36,7 +36,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from ..model import ResourceView, is_unknown
+from ..model import ResourceView, as_list, is_unknown
 from ..rule import Rule
 from ._findings import describe, settle
 
@@ -77,21 +77,19 @@ class Required:
 
 @dataclass(frozen=True)
 class Forbidden:
-    """A list setting that must not contain any of `values` (absent: AWS's `default`)."""
+    """A top-level list setting that must not contain any of `values` (absent: AWS's default, which never does)."""
 
-    path: tuple[str, ...]
+    field: str
     values: tuple[str, ...]
-    default: tuple[str, ...]
     fix: str
 
     def judge(self, resource: ResourceView, config, problems: list[str], unknowns: list[str]) -> None:
-        items = resource.get(*self.path)
-        where = ".".join(self.path)
+        items = resource.get(self.field)
+        where = self.field
         if is_unknown(items):
             unknowns.append(where)
             return
-        items = list(self.default) if items is None else items if isinstance(items, list) else [items]
-        for index, item in enumerate(items):
+        for index, item in enumerate(as_list(items)):
             if is_unknown(item):
                 unknowns.append(f"{where}[{index}]")
             elif item in self.values:
@@ -146,7 +144,7 @@ SETTINGS: dict[str, tuple[Setting, ...]] = {
                  "encryption_info={'encryption_in_transit': {'client_broker': 'TLS', ...}}"),
     ),
     "aws:transfer/server:Server": (
-        Forbidden(("protocols",), ("FTP",), ("SFTP",), "FTP sends files and passwords in cleartext; use SFTP or FTPS"),
+        Forbidden("protocols", ("FTP",), "FTP sends files and passwords in cleartext; use SFTP or FTPS"),
     ),
     "aws:apigateway/methodSettings:MethodSettings": (
         Required(("settings", "cacheDataEncrypted"), (True,), False, "settings={'cache_data_encrypted': True, ...}",
