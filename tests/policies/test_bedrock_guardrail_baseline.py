@@ -119,3 +119,58 @@ def test_a_missing_entry_does_not_hide_weaknesses_of_later_ones():
 ], ids=["entry", "entry-type", "entry-action", "topic-name"])
 def test_unknown_entry_parts_are_deferred_by_name(path, deferred):
     run(POLICY, GUARDRAIL.unknown(*path)).assert_deferred(f"Guardrail 'support': {deferred} unknown at preview")
+
+
+def test_every_weakness_is_reported_in_one_finding_each_with_why():
+    weak = (GUARDRAIL.set(*EMAIL, "type", "URL").set(*PII, 12, "outputEnabled", False)
+            .set(*TOPIC, "type", "ALLOW").without(*PROMPT_ATTACK, "inputStrength")
+            .set(*PROMPT_ATTACK, "inputAction", "NONE").set(*PROMPT_ATTACK, "inputEnabled", False)
+            .set(*GROUNDING, "type", "HATE").set(*RELEVANCE, "threshold", True))
+    result = run(POLICY, weak, config={"piiEntityTypes": ["EMAIL", "PHONE"], "deniedTopics": ["Crypto", "CreditDecisions"]})
+    result.assert_violation(on=GUARDRAIL)
+    assert result.violations[0][0].splitlines()[1] == (
+        "Guardrail 'support': "
+        "sensitiveInformationPolicyConfig.piiEntitiesConfigs has no EMAIL entry, so it reaches the model and its answers; "
+        "sensitiveInformationPolicyConfig.piiEntitiesConfigs[12] (PHONE).outputEnabled is false, so PHONE passes that way; "
+        "topicPolicyConfig.topicsConfigs does not deny the required topic 'Crypto'; "
+        "topicPolicyConfig.topicsConfigs[1] (CreditDecisions).type is 'ALLOW', not DENY; "
+        "contentPolicyConfig.filtersConfigs[0] (PROMPT_ATTACK).inputStrength is None, below HIGH; "
+        "contentPolicyConfig.filtersConfigs[0] (PROMPT_ATTACK).inputAction is 'NONE', so attacks are only detected; "
+        "contentPolicyConfig.filtersConfigs[0] (PROMPT_ATTACK).inputEnabled is false; "
+        "contextualGroundingPolicyConfig.filtersConfigs has no GROUNDING filter (threshold >= 0.7); "
+        "contextualGroundingPolicyConfig.filtersConfigs[1] (RELEVANCE).threshold is True, below 0.7.")
+
+
+def test_missing_prompt_attack_filter_says_what_gets_through():
+    run(POLICY, GUARDRAIL.set(*PROMPT_ATTACK, "type", "MISCONDUCT")).assert_violation(
+        "Guardrail 'support': contentPolicyConfig.filtersConfigs has no PROMPT_ATTACK filter, so jailbreaks and "
+        "prompt injection reach the model.")
+
+
+@pytest.mark.parametrize("threshold", ["high", False], ids=["text", "boolean"])
+def test_threshold_that_is_not_a_number_blocks(threshold):
+    run(POLICY, GUARDRAIL.set(*RELEVANCE, "threshold", threshold)).assert_violation(
+        f"(RELEVANCE).threshold is {threshold!r}, below 0.7")
+
+
+@pytest.mark.parametrize("strength", ["EXTREME", None], ids=["unlisted", "absent"])
+def test_prompt_attack_strength_outside_the_scale_counts_as_none(strength):
+    weak = GUARDRAIL.without(*PROMPT_ATTACK, "inputStrength") if strength is None \
+        else GUARDRAIL.set(*PROMPT_ATTACK, "inputStrength", strength)
+    run(POLICY, weak, config={"minPromptAttackStrength": "LOW"}).assert_violation(
+        f"(PROMPT_ATTACK).inputStrength is {strength!r}, below LOW")
+
+
+@pytest.mark.parametrize("path, deferred", [
+    (("topicPolicyConfig", "topicsConfigs"), "topicPolicyConfig.topicsConfigs"),
+    (("contentPolicyConfig", "filtersConfigs"), "contentPolicyConfig.filtersConfigs"),
+    (("contextualGroundingPolicyConfig", "filtersConfigs"), "contextualGroundingPolicyConfig.filtersConfigs"),
+    (TOPIC + ("type",), "topicPolicyConfig.topicsConfigs[1].type"),
+    (PROMPT_ATTACK + ("type",), "contentPolicyConfig.filtersConfigs[0].type"),
+    (PROMPT_ATTACK + ("inputStrength",), "contentPolicyConfig.filtersConfigs[0].inputStrength"),
+    (PROMPT_ATTACK + ("inputAction",), "contentPolicyConfig.filtersConfigs[0].inputAction"),
+    (PROMPT_ATTACK + ("inputEnabled",), "contentPolicyConfig.filtersConfigs[0].inputEnabled"),
+    (EMAIL + ("outputEnabled",), "sensitiveInformationPolicyConfig.piiEntitiesConfigs[11].outputEnabled"),
+], ids=lambda v: v if isinstance(v, str) else None)
+def test_unknown_block_or_setting_is_deferred_not_reported_missing(path, deferred):
+    run(POLICY, GUARDRAIL.unknown(*path)).assert_deferred(f"Guardrail 'support': {deferred} unknown at preview")

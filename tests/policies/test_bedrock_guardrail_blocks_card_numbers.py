@@ -78,3 +78,22 @@ def test_not_waivable():
               "expires": "2099-01-01"}
     result = analyze(POLICY, resource(GUARDRAIL, "pci", mutated(COMPLIANT, ("kmsKeyArn",), REMOVE)), {"waivers": [waiver]})
     assert result.violations and not result.waived
+
+
+@pytest.mark.parametrize("path, named", [
+    (("sensitiveInformationPolicyConfig",), "sensitiveInformationPolicyConfig.piiEntitiesConfigs"),
+    (CARD + ("type",), "sensitiveInformationPolicyConfig.piiEntitiesConfigs[1].type"),
+    (CARD + ("action",), "sensitiveInformationPolicyConfig.piiEntitiesConfigs[1].action"),
+    (CARD + ("inputAction",), "sensitiveInformationPolicyConfig.piiEntitiesConfigs[1].inputAction"),
+    (CARD + ("outputEnabled",), "sensitiveInformationPolicyConfig.piiEntitiesConfigs[1].outputEnabled"),
+], ids=lambda v: v if isinstance(v, str) else None)
+def test_deferral_names_the_unknown_setting(path, named):
+    result = run(mutated(COMPLIANT, path, UNKNOWN))
+    assert result.clean and [d["message"] for d in result.deferred] == [f"Guardrail 'pci': {named} unknown at preview"]
+
+
+def test_entity_list_that_is_not_a_list_blocks_and_says_why():
+    result = run(mutated(COMPLIANT, ("sensitiveInformationPolicyConfig", "piiEntitiesConfigs"), "CREDIT_DEBIT_CARD_NUMBER"))
+    assert len(result.violations) == 1
+    assert ("Guardrail 'pci': sensitiveInformationPolicyConfig.piiEntitiesConfigs is 'CREDIT_DEBIT_CARD_NUMBER', not a "
+            "list of entity configurations, so card numbers are not filtered.") in result.violations[0][0].splitlines()

@@ -126,3 +126,37 @@ def test_anything_else_is_not_pinned(text):
 @given(st.integers(min_value=1, max_value=99_999_999))
 def test_numeric_literal_version_passes_through_the_sdk(number):
     assert run(AGENT, mutated(COMPLIANT[AGENT], AGENT_VERSION, number)).clean
+
+
+def test_unpinned_finding_names_the_reference_and_the_fix():
+    result = run(AGENT, mutated(COMPLIANT[AGENT], AGENT_VERSION, "DRAFT"))
+    assert result.violations[0][0].splitlines()[1] == (
+        "AgentAgent 'subject': guardrailConfigurations[0].guardrailVersion is 'DRAFT', not a published version number; "
+        "set guardrail_identifier=<aws.bedrock.Guardrail>.guardrail_id and "
+        "guardrail_version=<aws.bedrock.GuardrailVersion>.version.")
+
+
+def test_guardrail_configurations_that_are_not_a_list_block():
+    result = run(AGENT, {**COMPLIANT[AGENT], "guardrailConfigurations": "gr-1"})
+    assert len(result.violations) == 1 and (
+        "AgentAgent 'subject': guardrailConfigurations is 'gr-1', not a guardrail configuration object;") \
+        in result.violations[0][0]
+
+
+@pytest.mark.parametrize("path, deferred", [
+    (("guardrailConfigurations",), "guardrailConfigurations"),
+    (("definition", "nodes", 2), "definition.nodes[2]"),
+    (("definition", "nodes", 2, "configuration", "prompt"), "definition.nodes[2].configuration.prompt"),
+], ids=["agent-list", "flow-node", "prompt-configuration"])
+def test_deferral_names_exactly_what_is_unknown(path, deferred):
+    subject = AGENT if path[0] == "guardrailConfigurations" else FLOW
+    result = run(subject, mutated(COMPLIANT[subject], path, UNKNOWN))
+    assert result.clean and [d["message"] for d in result.deferred] == [
+        f"{subject.rsplit(':', 1)[-1]} 'subject': {deferred} unknown at preview"]
+
+
+def test_an_unknown_node_does_not_hide_a_later_node_without_a_guardrail():
+    inputs = mutated(mutated(COMPLIANT[FLOW], ("definition", "nodes", 1), UNKNOWN), PROMPT_NODE, REMOVE)
+    result = run(FLOW, inputs)
+    assert len(result.violations) == 1
+    assert "definition.nodes[2].configuration.prompt.guardrailConfiguration is not set" in result.violations[0][0]

@@ -38,10 +38,8 @@ MODEL_CALLING_NODES = {"prompt": None, "knowledgeBase": "modelId"}
 
 
 def _is_pinned(version) -> bool:
-    if isinstance(version, int) and not isinstance(version, bool):
-        version = str(version)
-    elif isinstance(version, float) and version.is_integer():
-        version = str(int(version))  # a number literal arrives as a float over the wire
+    if isinstance(version, float) and version.is_integer():
+        version = str(int(version))  # a number literal arrives as a float over the wire (never as an int)
     return isinstance(version, str) and bool(PINNED_VERSION.fullmatch(version))
 
 
@@ -49,7 +47,7 @@ def guardrail_references(resource: ResourceView) -> Iterator[tuple[str, Any]]:
     """(path, guardrail configuration) for each place that calls a model; None means no guardrail there."""
     if resource.type == AGENT:
         configurations = resource.get(AGENT_GUARDRAILS)
-        if is_unknown(configurations) or isinstance(configurations, list) and configurations:
+        if isinstance(configurations, list) and configurations:  # unknown: the else branch defers it
             yield from expand(resource.props, (AGENT_GUARDRAILS, EACH))
         else:
             yield AGENT_GUARDRAILS, None if configurations in (None, []) else configurations
