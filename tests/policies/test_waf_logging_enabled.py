@@ -1,4 +1,7 @@
+import pulumi_aws as aws
+import pytest
 from perimeter_policies.model import UNKNOWN
+from perimeter_policies.testing import resource, run
 
 from tests.policies._stack import at, build
 from tests.policies._waivers import WAIVER
@@ -42,3 +45,29 @@ def test_unresolved_logging_target_is_deferred():
 def test_waiver_applies():
     result = analyze_stack(POLICY, build(STACK, drop=("data-logging",)), {"waivers": [WAIVER]})
     assert not result.violations and len(result.waived) == 1
+
+
+# --- WAF Classic web ACLs and WAFv2 rule groups (typed through the kit) -------------------------------
+
+CLASSIC = [resource(cls, "edge", default_action={"type": "ALLOW"}, metric_name="edge", name="edge",
+                    logging_configuration={"log_destination": UNKNOWN})
+           for cls in (aws.waf.WebAcl, aws.wafregional.WebAcl)]
+GROUP = resource(aws.wafv2.RuleGroup, "shared", capacity=10, scope="REGIONAL",
+                 visibility_config={"cloudwatch_metrics_enabled": True, "metric_name": "shared",
+                                    "sampled_requests_enabled": True})
+
+
+@pytest.mark.parametrize("acl", CLASSIC, ids=["waf", "wafregional"])
+def test_classic_acl_logs_to_a_destination(acl):
+    run(POLICY, [acl]).assert_clean()
+    run(POLICY, [acl.replace(logging_configuration={"log_destination": "arn:aws:firehose:eu-west-1:1:x"})]).assert_clean()
+    for bad in (acl.replace(logging_configuration=None), acl.replace(logging_configuration={"log_destination": " "})):
+        run(POLICY, [bad]).assert_violation("loggingConfiguration.logDestination", on=bad)
+
+
+def test_rule_group_emits_cloudwatch_metrics():
+    run(POLICY, [GROUP]).assert_clean()
+    bad = GROUP.set("visibilityConfig", "cloudwatchMetricsEnabled", False)
+    run(POLICY, [bad]).assert_violation("cloudwatchMetricsEnabled is not true", on=bad)
+    run(POLICY, [GROUP.unknown("visibilityConfig", "cloudwatchMetricsEnabled")]).assert_deferred("cloudwatchMetricsEnabled")
+    run(POLICY, [GROUP.unknown("visibilityConfig")]).assert_deferred("cloudwatchMetricsEnabled")
