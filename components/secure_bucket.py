@@ -1,12 +1,19 @@
-"""An S3 bucket that is private, CMK-encrypted, TLS-only, versioned and retention-bounded.
+"""An S3 bucket that is private, CMK-encrypted, TLS-only, versioned, retention-bounded and access-logged.
 
 Used for knowledge sources, invocation logs, CloudTrail and Config. Each
 control is its own resource (pulumi-aws 7 deprecates the inline blocks), and
 none of them can be switched off through the args.
 
-S3 server access logging is deliberately not used: its target bucket cannot
-use SSE-KMS, which would put an unencrypted bucket inside the perimeter.
-Object-level access to these buckets is recorded by CloudTrail data events.
+Every request to the bucket is recorded twice: object-level API calls by the
+trail's S3 data events, and every request (including anonymous and denied
+ones) by S3 server access logging into a sibling `<bucket>-logs` bucket with
+the same controls. The sibling is encrypted under the same customer-managed
+key, not SSE-S3: AWS's S3 guide long said SSE-KMS targets were unsupported,
+while AWS CDK's integration-tested fix (aws-cdk#25350) shows delivery works
+when the key policy lets `logging.s3.amazonaws.com` generate data keys; that
+grant belongs to the key's ServiceGrants. The sibling does not log itself
+(AWS: a log target should not have server access logging), which is the
+policy pack's one exemption from service-logging-attached.
 """
 
 from __future__ import annotations
@@ -18,10 +25,14 @@ import pulumi
 import pulumi_aws as aws
 
 from .aws_context import AwsContext
-from .iam_policy import ANYONE, policy_document, statement
+from .iam_policy import ANYONE, policy_document, services, statement
 
 INCOMPLETE_UPLOAD_DAYS = 7
 MINIMUM_TLS_VERSION = 1.2
+ACCESS_LOG_SUFFIX = "-logs"
+# PCI DSS 10.5.1: audit logs are kept at least twelve months.
+ACCESS_LOG_MINIMUM_DAYS = 365
+MAX_BUCKET_NAME_LENGTH = 63
 
 
 @dataclass
@@ -42,6 +53,31 @@ class SecureBucketArgs:
             raise ValueError(f"bucket {self.bucket_name}: retention must be bounded by a positive number of days")
         if not self.readers:
             raise ValueError(f"bucket {self.bucket_name}: name at least one reader")
+        if len(self.bucket_name) + len(ACCESS_LOG_SUFFIX) > MAX_BUCKET_NAME_LENGTH:
+            raise ValueError(f"bucket {self.bucket_name}: its access-log bucket name would exceed "
+                             f"{MAX_BUCKET_NAME_LENGTH} characters; shorten the name")
+
+    @property
+    def access_logs(self) -> "SecureBucketArgs":
+        """The sibling that receives this bucket's server access logs: the same controls, a year of retention."""
+        return SecureBucketArgs(
+            context=self.context,
+            bucket_name=self.bucket_name + ACCESS_LOG_SUFFIX,
+            kms_key_arn=self.kms_key_arn,
+            expiration_days=max(self.expiration_days, ACCESS_LOG_MINIMUM_DAYS),
+            noncurrent_expiration_days=self.noncurrent_expiration_days,
+            readers=self.readers,
+            service_statements=(access_log_delivery_statement(self),),
+        )
+
+
+def access_log_delivery_statement(source: SecureBucketArgs) -> dict[str, Any]:
+    """S3's logging service may write the source bucket's access logs, for this account's source bucket only."""
+    target = source.context.bucket_arn(source.bucket_name + ACCESS_LOG_SUFFIX)
+    return statement("S3WritesThisBucketsAccessLogs", ["s3:PutObject"], [f"{target}/{source.bucket_name}/*"],
+                     principal=services("logging.s3.amazonaws.com"),
+                     conditions={"ArnLike": {"aws:SourceArn": source.context.bucket_arn(source.bucket_name)},
+                                 "StringEquals": {"aws:SourceAccount": source.context.account_id}})
 
 
 def bucket_policy_statements(args: SecureBucketArgs) -> list[dict[str, Any]]:
@@ -66,16 +102,30 @@ def bucket_policy_statements(args: SecureBucketArgs) -> list[dict[str, Any]]:
 class SecureBucket(pulumi.ComponentResource):
     bucket: aws.s3.Bucket
     policy: aws.s3.BucketPolicy
+    access_logs: aws.s3.Bucket
 
     def __init__(self, name: str, args: SecureBucketArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("perimeter:storage:SecureBucket", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
         self.bucket_name = args.bucket_name
         self.arn = args.context.bucket_arn(args.bucket_name)
-        self.bucket = aws.s3.Bucket(name, bucket=args.bucket_name, force_destroy=False, opts=child)
-        aws.s3.BucketServerSideEncryptionConfiguration(
+        self.bucket, self.policy = self._hardened_bucket(name, args)
+        self.access_logs, log_policy = self._hardened_bucket(f"{name}-access-logs", args.access_logs)
+        aws.s3.BucketLogging(
             name,
             bucket=self.bucket.id,
+            target_bucket=self.access_logs.id,
+            target_prefix=f"{args.bucket_name}/",
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[log_policy]),
+        )
+        self.register_outputs({"bucket": self.bucket.bucket, "arn": self.arn,
+                               "access_logs": self.access_logs.bucket})
+
+    def _hardened_bucket(self, name: str, args: SecureBucketArgs) -> tuple[aws.s3.Bucket, aws.s3.BucketPolicy]:
+        child = pulumi.ResourceOptions(parent=self)
+        bucket = aws.s3.Bucket(name, bucket=args.bucket_name, force_destroy=False, opts=child)
+        aws.s3.BucketServerSideEncryptionConfiguration(
+            name,
+            bucket=bucket.id,
             rules=[aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
                 apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
                     sse_algorithm="aws:kms",
@@ -87,7 +137,7 @@ class SecureBucket(pulumi.ComponentResource):
         )
         public_access_block = aws.s3.BucketPublicAccessBlock(
             name,
-            bucket=self.bucket.id,
+            bucket=bucket.id,
             block_public_acls=True,
             block_public_policy=True,
             ignore_public_acls=True,
@@ -96,19 +146,19 @@ class SecureBucket(pulumi.ComponentResource):
         )
         aws.s3.BucketOwnershipControls(
             name,
-            bucket=self.bucket.id,
+            bucket=bucket.id,
             rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
             opts=child,
         )
         versioning = aws.s3.BucketVersioning(
             name,
-            bucket=self.bucket.id,
+            bucket=bucket.id,
             versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"),
             opts=child,
         )
         aws.s3.BucketLifecycleConfiguration(
             name,
-            bucket=self.bucket.id,
+            bucket=bucket.id,
             rules=[aws.s3.BucketLifecycleConfigurationRuleArgs(
                 id="bounded-retention",
                 status="Enabled",
@@ -123,10 +173,10 @@ class SecureBucket(pulumi.ComponentResource):
             )],
             opts=pulumi.ResourceOptions(parent=self, depends_on=[versioning]),
         )
-        self.policy = aws.s3.BucketPolicy(
+        policy = aws.s3.BucketPolicy(
             name,
-            bucket=self.bucket.id,
+            bucket=bucket.id,
             policy=policy_document(bucket_policy_statements(args)),
             opts=pulumi.ResourceOptions(parent=self, depends_on=[public_access_block]),
         )
-        self.register_outputs({"bucket": self.bucket.bucket, "arn": self.arn})
+        return bucket, policy
