@@ -148,8 +148,10 @@ shared(("aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy", "aws:iam/userP
         "aws:iam/groupPolicy:GroupPolicy"), "policy", ("iam-passrole-scoped", "iam-policy-least-privilege"),
        "one policy document, different statements: least privilege judges wildcard actions and resources, "
        "passrole-scoped judges iam:PassRole grants")
-shared(("aws:iam/role:Role",), "inlinePolicies", ("iam-passrole-scoped", "iam-policy-least-privilege"),
-       "a role's inline policies are documents like any other: wildcards for one rule, iam:PassRole for the other")
+shared(("aws:iam/role:Role",), "inlinePolicies", ("iam-no-inline-policies", "iam-passrole-scoped",
+                                                  "iam-policy-least-privilege"),
+       "a role's inline policies are documents like any other: wildcards for one rule, iam:PassRole for the other; "
+       "iam-no-inline-policies judges only that they exist (a finding of its own, with its own fix)")
 shared(("aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration",), "loggingConfig",
        ("backup-plan-covers-data-stores", "bedrock-invocation-logging-metadata-only", "cloudtrail-s3-data-events",
         "log-retention-bounded"),
@@ -190,6 +192,10 @@ shared(("aws:msk/cluster:Cluster",), "encryptionInfo", ("cmk-encryption-at-rest"
 shared(("aws:elb/loadBalancer:LoadBalancer",), "listeners", ("lb-certificate-from-acm", "lb-listener-tls"),
        "one list, different fields: lb-listener-tls judges each listener's protocol (lbProtocol), "
        "lb-certificate-from-acm its certificate's issuer (sslCertificateId)")
+shared(("aws:apigateway/restApi:RestApi",), "endpointConfiguration",
+       ("api-gateway-endpoint-type-approved", "api-gateway-stage-client-auth"),
+       "api-gateway-endpoint-type-approved judges the REST API's endpoint type against the allow-list; "
+       "api-gateway-stage-client-auth only follows a stage to its API to excuse a PRIVATE one from client certificates")
 shared(("aws:ecs/taskDefinition:TaskDefinition",), "containerDefinitions",
        ("ecs-task-definition-hardened", "no-plaintext-secrets"),
        "one JSON document, different fields: ecs-task-definition-hardened judges privilege, user, root file system, "
