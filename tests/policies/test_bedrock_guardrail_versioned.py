@@ -52,3 +52,21 @@ def test_violation_blocks_beside_unknown_inputs():
 def test_version_whose_guardrail_preview_cannot_name_defers():
     result = analyze_stack(POLICY, [guardrail(), version(urn("aws:ssm/parameter:Parameter", "guardrail-arn"))])
     assert result.clean and result.deferred[0]["urn"] == GUARDRAIL_URN
+
+
+def test_findings_say_why_the_missing_version_matters():
+    result = analyze_stack(POLICY, [guardrail()])
+    assert ("Guardrail 'pci' has no aws.bedrock.GuardrailVersion in this stack, so callers can only use its mutable "
+            "DRAFT.") in result.violations[0][0].splitlines()
+    deferred = analyze_stack(POLICY, [guardrail(), version(urn("aws:ssm/parameter:Parameter", "guardrail-arn"))])
+    assert deferred.deferred == [{"message": "Guardrail 'pci': a guardrail version's guardrailArn is unknown at preview",
+                                  "urn": GUARDRAIL_URN}]
+
+
+def test_a_version_matched_by_guardrail_id_covers_it():
+    assert analyze_stack(POLICY, [guardrail(guardrailId="abc123xyz"), version(None, "abc123xyz")]).clean
+
+
+def test_each_guardrail_needs_its_own_version():
+    result = analyze_stack(POLICY, [guardrail(), guardrail("other"), version()])
+    assert result.urns == [urn(GUARDRAIL, "other")]
