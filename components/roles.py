@@ -1,7 +1,10 @@
-"""An IAM role with exactly one inline policy: the shape every Perimeter role takes.
+"""An IAM role with exactly one customer-managed policy: the shape every Perimeter role takes.
 
-Inline (not managed) so the permissions live and die with the role and are
-reviewed together with it. Names are fixed so ARNs are known at preview.
+Customer-managed (not inline) so IAM versions every change to the
+permissions, access reviews and Access Analyzer list them, and the policy
+pack's `iam-no-inline-policies` holds. The policy is named after its role and
+attached to it alone, so it still lives and dies with the role. Names are
+fixed so ARNs are known at preview.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ MAX_SESSION_SECONDS = 3600
 @dataclass
 class ScopedRole:
     role: aws.iam.Role
-    policy: aws.iam.RolePolicy
+    permissions: aws.iam.Policy
+    # The attachment puts the permissions in force: a resource that needs them depends on `policy`.
+    policy: aws.iam.RolePolicyAttachment
 
     @property
     def arn(self) -> pulumi.Output[str]:
@@ -42,11 +47,17 @@ def scoped_role(
         max_session_duration=MAX_SESSION_SECONDS,
         opts=pulumi.ResourceOptions(parent=parent),
     )
-    policy = aws.iam.RolePolicy(
+    policy = aws.iam.Policy(
         resource_name,
         name=f"{role_name}-permissions",
-        role=role.name,
+        description=f"Permissions of the {role_name} role: {description}",
         policy=permissions,
         opts=pulumi.ResourceOptions(parent=parent),
     )
-    return ScopedRole(role, policy)
+    attachment = aws.iam.RolePolicyAttachment(
+        resource_name,
+        role=role.name,
+        policy_arn=policy.arn,
+        opts=pulumi.ResourceOptions(parent=parent),
+    )
+    return ScopedRole(role, policy, attachment)

@@ -12,7 +12,7 @@ PRIVILEGED_PREFIXES = ("iam:", "sts:", "kms:Create", "kms:Put", "kms:Schedule", 
 
 
 def app_policy(built):
-    return built.one("aws:iam/rolePolicy:RolePolicy", "access-app").json("policy")
+    return built.one("aws:iam/policy:Policy", "access-app").json("policy")
 
 
 def test_application_role_gets_only_invoke_retrieve_apply_guardrail(deployed):
@@ -99,7 +99,7 @@ def test_auditors_assume_with_mfa_and_only_read(deployed):
     (trust,) = role.json("assumeRolePolicy")["Statement"]
     assert trust["Principal"] == {"AWS": deployed.setting("auditorPrincipals")}
     assert trust["Condition"] == {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
-    document = deployed.one("aws:iam/rolePolicy:RolePolicy", "access-auditor").json("policy")
+    document = deployed.one("aws:iam/policy:Policy", "access-auditor").json("policy")
     assert actions_of(document) == {"logs:DescribeLogStreams", "logs:FilterLogEvents", "logs:GetLogEvents",
                                     "s3:ListBucket", "s3:ListBucketVersions", "s3:GetObject", "s3:GetObjectVersion",
                                     "kms:Decrypt"}

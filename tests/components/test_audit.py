@@ -37,7 +37,7 @@ def test_trail_records_management_and_perimeter_data_events(deployed):
 def test_trail_waits_for_its_bucket_policy_and_delivery_role(preview):
     trail = preview.one("aws:cloudtrail/trail:Trail")
     assert preview.one("aws:s3/bucketPolicy:BucketPolicy", "audit-trail").urn in trail.dependencies
-    assert preview.one("aws:iam/rolePolicy:RolePolicy", "audit-trail-delivery").urn in trail.dependencies
+    assert preview.one("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "audit-trail-delivery").urn in trail.dependencies
 
 
 def test_cloudtrail_may_write_only_for_this_trail(deployed):
@@ -54,7 +54,7 @@ def test_log_groups_are_cmk_encrypted_with_bounded_valid_retention(deployed):
     retention = deployed.setting("retention")
     expected = {"audit-trail": retention["auditDays"], "network-flow-logs": retention["auditDays"],
                 "audit-invocations": retention["invocationLogDays"], "audit-transcripts": retention["invocationLogDays"],
-                "assistant-runtime": retention["invocationLogDays"]}
+                "assistant-runtime": retention["invocationLogDays"], "posture-delivery-failures": retention["auditDays"]}
     groups = {g.name: g.inputs for g in deployed.of_type("aws:cloudwatch/logGroup:LogGroup")}
     assert set(groups) == set(expected)
     for name, days in expected.items():
@@ -104,7 +104,7 @@ def test_delivery_roles_trust_one_service_for_this_account_and_write_one_log_gro
         (trust,) = preview.one("aws:iam/role:Role", name).json("assumeRolePolicy")["Statement"]
         assert trust["Principal"] == {"Service": service}
         assert trust["Condition"]["StringEquals"] == {"aws:SourceAccount": ACCOUNT_ID}
-        (write,) = preview.one("aws:iam/rolePolicy:RolePolicy", name).json("policy")["Statement"]
+        (write,) = preview.one("aws:iam/policy:Policy", name).json("policy")["Statement"]
         assert write["Action"] == ["logs:CreateLogStream", "logs:PutLogEvents"]
         assert write["Resource"] == [
             f"arn:aws:logs:{preview.region}:{ACCOUNT_ID}:log-group:/perimeter/{preview.stack}/{group}:log-stream:*"]

@@ -60,7 +60,11 @@ def test_audit_key_admits_only_the_log_writers_it_needs(preview):
     trail = statements["CloudTrailEncryptsThisTrail"]["Condition"]
     assert trail["StringEquals"]["aws:SourceArn"].endswith(":trail/" + trail["StringEquals"]["aws:SourceArn"].split("/")[-1])
     logs = statements["CloudWatchLogsEncryptsPerimeterLogGroups"]["Condition"]["ArnEquals"]
-    assert all(":log-group:/perimeter/" in arn for arn in logs["kms:EncryptionContext:aws:logs:arn"])
+    # SNS names the alarm topic's delivery-failure log group itself (sns/<region>/<account>/<topic>/Failure).
+    sns_failures = (f"arn:aws:logs:{region}:{ACCOUNT_ID}:log-group:sns/{region}/{ACCOUNT_ID}/"
+                    f"perimeter-{preview.stack}-security-alarms/Failure")
+    assert sns_failures in logs["kms:EncryptionContext:aws:logs:arn"]
+    assert all(":log-group:/perimeter/" in arn or arn == sns_failures for arn in logs["kms:EncryptionContext:aws:logs:arn"])
 
 
 def test_knowledge_key_lets_s3_vectors_index_only_this_accounts_bucket(preview):

@@ -57,7 +57,7 @@ def test_service_role_trusts_bedrock_for_this_accounts_knowledge_bases_only(prev
 
 
 def test_service_role_is_least_privilege(deployed):
-    document = deployed.one("aws:iam/rolePolicy:RolePolicy", f"{KB_NAME}-service").json("policy")
+    document = deployed.one("aws:iam/policy:Policy", f"{KB_NAME}-service").json("policy")
     assert actions_of(document) == {
         "s3:ListBucket", "s3:GetObject", "kms:Decrypt", "kms:GenerateDataKey", "bedrock:InvokeModel",
         "s3vectors:GetIndex", "s3vectors:QueryVectors", "s3vectors:PutVectors", "s3vectors:GetVectors",
@@ -77,5 +77,5 @@ def test_service_role_is_least_privilege(deployed):
 
 def test_knowledge_base_waits_for_its_permissions(preview):
     kb = preview.one("aws:bedrock/agentKnowledgeBase:AgentKnowledgeBase")
-    policy = preview.one("aws:iam/rolePolicy:RolePolicy", f"{KB_NAME}-service")
+    policy = preview.one("aws:iam/rolePolicyAttachment:RolePolicyAttachment", f"{KB_NAME}-service")
     assert policy.urn in kb.dependencies

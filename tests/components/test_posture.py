@@ -72,8 +72,31 @@ def test_control_changes_and_guardrail_interventions_raise_alarms(deployed):
     alarms = {a.name: a.inputs for a in deployed.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")}
     assert len(alarms) == len(filters) + 1
     assert all(a["alarmActions"] == [topic] for a in alarms.values())
+    assert all(a["insufficientDataActions"] == [topic] for a in alarms.values())
     guardrail = alarms["posture-guardrail-interventions"]
     assert (guardrail["namespace"], guardrail["metricName"]) == ("AWS/Bedrock/Guardrails", "InvocationsIntervened")
     assert guardrail["dimensions"] == {
         "GuardrailArn": created(deployed, "aws:bedrock/guardrail:Guardrail")["guardrailArn"],
         "GuardrailVersion": created(deployed, "aws:bedrock/guardrailVersion:GuardrailVersion")["version"]}
+
+
+def test_alarm_topic_logs_failed_deliveries_through_a_role_that_writes_one_log_group(deployed):
+    topic = deployed.one("aws:sns/topic:Topic").inputs
+    role_arn = created(deployed, "aws:iam/role:Role", "posture-delivery-feedback")["arn"]
+    protocols = ("http", "lambda", "sqs", "firehose", "application")
+    assert all(topic[f"{p}FailureFeedbackRoleArn"] == role_arn for p in protocols)
+    topic_arn = f"arn:aws:sns:{deployed.region}:{ACCOUNT_ID}:perimeter-{deployed.stack}-security-alarms"
+    (trust,) = deployed.one("aws:iam/role:Role", "posture-delivery-feedback").json("assumeRolePolicy")["Statement"]
+    assert trust["Principal"] == {"Service": "sns.amazonaws.com"}
+    assert trust["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT_ID},
+                                  "ArnLike": {"aws:SourceArn": topic_arn}}
+    group_name = f"sns/{deployed.region}/{ACCOUNT_ID}/perimeter-{deployed.stack}-security-alarms/Failure"
+    group_arn = f"arn:aws:logs:{deployed.region}:{ACCOUNT_ID}:log-group:{group_name}"
+    statements = by_sid(deployed.one("aws:iam/policy:Policy", "posture-delivery-feedback").json("policy"))
+    assert statements["OpenDeliveryFailureLogGroup"]["Resource"] == [group_arn]
+    assert statements["WriteDeliveryFailures"]["Resource"] == [f"{group_arn}:log-stream:*"]
+    assert {a for s in statements.values() for a in s["Action"]} == {
+        "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"}
+    group = deployed.one("aws:cloudwatch/logGroup:LogGroup", "posture-delivery-failures").inputs
+    assert group["name"] == group_name
+    assert group["kmsKeyId"] == created(deployed, "aws:kms/key:Key", "keys-audit")["arn"]
