@@ -69,3 +69,26 @@ def test_cannot_be_waived():
               "approver": "ciso@example.com", "expires": "2099-01-01"}
     result = analyze(POLICY, logging(textDataDeliveryEnabled=True), {"waivers": [waiver]})
     assert result.violations and not result.waived
+
+
+def test_finding_names_every_content_flag_every_destination_and_the_fix():
+    result = analyze(POLICY, logging(textDataDeliveryEnabled=True, imageDataDeliveryEnabled=None))
+    assert result.violations[0][0].splitlines()[1] == (
+        "InvocationLoggingConfiguration 'invocations': textDataDeliveryEnabled is True, imageDataDeliveryEnabled is "
+        "not set (default true), so prompts and answers (and any card number in them) are written to "
+        "'invocation-logs', '/perimeter/dev/invocations', 'invocation-large', which policy config does not declare in "
+        "CDE scope; set every *_data_delivery_enabled to False (metadata only).")
+
+
+def test_deferral_names_the_unknown_flag():
+    assert analyze(POLICY, logging(textDataDeliveryEnabled=UNKNOWN)).deferred[0]["message"] == (
+        "InvocationLoggingConfiguration 'invocations': loggingConfig.textDataDeliveryEnabled unknown at preview")
+
+
+def test_deferral_names_the_unknown_destination():
+    inputs = {"loggingConfig": {**METADATA_ONLY, "textDataDeliveryEnabled": True,
+                                "s3Config": {"bucketName": "invocation-logs"},
+                                "cloudwatchConfig": {"logGroupName": UNKNOWN}}}
+    result = analyze(POLICY, resource(TYPE, "invocations", inputs), {"cdeScopedDestinations": ["invocation-logs"]})
+    assert [d["message"] for d in result.deferred] == [
+        "InvocationLoggingConfiguration 'invocations': loggingConfig.cloudwatchConfig.logGroupName unknown at preview"]
