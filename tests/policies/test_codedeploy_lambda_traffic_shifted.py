@@ -27,9 +27,13 @@ def test_gradual_or_non_lambda_deployments_pass(compliant):
 
 @pytest.mark.parametrize("bad, names", [
     (GROUP.replace(deployment_config_name="CodeDeployDefault.LambdaAllAtOnce"),
-     ("deploymentConfigName is 'CodeDeployDefault.LambdaAllAtOnce'", "LambdaCanary10Percent5Minutes")),
-    (CONFIG.replace(traffic_routing_config={"type": "AllAtOnce"}), ("trafficRoutingConfig.type is 'AllAtOnce'",)),
-    (CONFIG.replace(traffic_routing_config=None), ("trafficRoutingConfig.type is not set (all at once)",)),
+     ("DeploymentGroup 'api': deploymentConfigName is 'CodeDeployDefault.LambdaAllAtOnce', which shifts all traffic "
+      "at once; set deployment_config_name to a canary or linear configuration "
+      "(e.g. 'CodeDeployDefault.LambdaCanary10Percent5Minutes').",)),
+    (CONFIG.replace(traffic_routing_config={"type": "AllAtOnce"}),
+     ("DeploymentConfig 'canary': trafficRoutingConfig.type is 'AllAtOnce'; set traffic_routing_config type "
+      "'TimeBasedCanary' or 'TimeBasedLinear'.",)),
+    (CONFIG.replace(traffic_routing_config=None), ("trafficRoutingConfig.type is not set (all at once); set",)),
 ], ids=["default-all-at-once", "custom-all-at-once", "custom-without-routing"])
 def test_all_at_once_blocks(bad, names):
     run(POLICY, bad).assert_violation(*names, on=bad)
@@ -43,10 +47,10 @@ def test_refused_configurations_are_configurable():
 
 
 @pytest.mark.parametrize("subject, path, named", [
-    (GROUP, ("deploymentConfigName",), "deploymentConfigName"),
-    (CONFIG, ("computePlatform",), "computePlatform"),
-    (CONFIG, ("trafficRoutingConfig",), "trafficRoutingConfig.type"),
-    (CONFIG, ("trafficRoutingConfig", "type"), "trafficRoutingConfig.type"),
+    (GROUP, ("deploymentConfigName",), "DeploymentGroup 'api': deploymentConfigName unknown at preview"),
+    (CONFIG, ("computePlatform",), "DeploymentConfig 'canary': computePlatform unknown at preview"),
+    (CONFIG, ("trafficRoutingConfig",), "DeploymentConfig 'canary': trafficRoutingConfig.type unknown at preview"),
+    (CONFIG, ("trafficRoutingConfig", "type"), "'canary': trafficRoutingConfig.type unknown at preview"),
 ])
 def test_unknown_at_preview_is_deferred(subject, path, named):
     run(POLICY, subject.unknown(*path)).assert_deferred(named)

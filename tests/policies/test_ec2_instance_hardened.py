@@ -36,7 +36,8 @@ def test_instance_without_a_profile_blocks_but_a_template_may_leave_it_to_its_us
 
 
 @pytest.mark.parametrize("bad, named", [
-    (INSTANCE.replace(monitoring=None), "monitoring is not set (basic five-minute monitoring)"),
+    (INSTANCE.replace(monitoring=None),
+     "Instance 'worker': monitoring is not set (basic five-minute monitoring), must be true (detailed monitoring)."),
     (INSTANCE.replace(monitoring=False), "monitoring is False"),
     (TEMPLATE.replace(monitoring=None), "monitoring.enabled is not set"),
     (TEMPLATE.replace(monitoring={"enabled": False}), "monitoring.enabled is False"),
@@ -58,7 +59,9 @@ SECONDARY = {"device_index": 1, "network_interface_id": UNKNOWN}
 def test_one_network_interface_passes_and_more_block():
     run(POLICY, INSTANCE.replace(network_interfaces=[PRIMARY])).assert_clean()
     two = INSTANCE.replace(network_interfaces=[PRIMARY, SECONDARY])
-    run(POLICY, two).assert_violation("networkInterfaces declares 2 interface(s)", on=two)
+    run(POLICY, two).assert_violation(
+        "Instance 'worker': networkInterfaces declares 2 interface(s), so the instance has more than one network "
+        "interface; use one interface per instance.", on=two)
     secondary = INSTANCE.replace(secondary_network_interfaces=[{"network_card_index": 0,
                                                                  "secondary_subnet_id": "subnet-0abc"}])
     run(POLICY, secondary).assert_violation("secondaryNetworkInterfaces declares 1 interface(s)", on=secondary)
@@ -68,16 +71,21 @@ def test_one_network_interface_passes_and_more_block():
 def test_attaching_an_interface_to_an_instance_blocks():
     attachment = resource(aws.ec2.NetworkInterfaceAttachment, "second-leg", instance_id=UNKNOWN,
                           network_interface_id=UNKNOWN, device_index=1)
-    run(POLICY, attachment).assert_violation("attaches a second network interface", on=attachment)
+    run(POLICY, attachment).assert_violation(
+        "NetworkInterfaceAttachment 'second-leg': attaches a second network interface to a running instance; use one "
+        "interface per instance.", on=attachment)
 
 
 def test_unknown_values_are_deferred():
     run(POLICY, INSTANCE.unknown("metadataOptions", "httpTokens")).assert_deferred("httpTokens")
     run(POLICY, TEMPLATE.replace(key_name=UNKNOWN)).assert_deferred("keyName")
-    run(POLICY, INSTANCE.unknown("monitoring")).assert_deferred("monitoring")
-    run(POLICY, TEMPLATE.unknown("monitoring")).assert_deferred("monitoring.enabled")
-    run(POLICY, INSTANCE.replace(network_interfaces=UNKNOWN)).assert_deferred("networkInterfaces")
-    run(POLICY, INSTANCE.replace(secondary_network_interfaces=UNKNOWN)).assert_deferred("secondaryNetworkInterfaces")
+    run(POLICY, INSTANCE.unknown("monitoring")).assert_deferred("Instance 'worker': monitoring unknown at preview")
+    run(POLICY, TEMPLATE.unknown("monitoring")).assert_deferred(
+        "LaunchTemplate 'workers': monitoring.enabled unknown at preview")
+    run(POLICY, INSTANCE.replace(network_interfaces=UNKNOWN)).assert_deferred(
+        "Instance 'worker': networkInterfaces unknown at preview")
+    run(POLICY, INSTANCE.replace(secondary_network_interfaces=UNKNOWN)).assert_deferred(
+        "Instance 'worker': secondaryNetworkInterfaces unknown at preview")
 
 
 def test_waiver_waives():

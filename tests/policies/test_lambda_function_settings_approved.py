@@ -22,14 +22,18 @@ def test_compliant_functions_pass(compliant):
 
 
 @pytest.mark.parametrize("changes, names", [
-    ({"runtime": "python3.8"}, ("runtime 'python3.8' is deprecated",)),
+    ({"runtime": "python3.8"}, ("Function 'assistant': runtime 'python3.8' is deprecated by AWS and gets no security "
+                                "patches; set runtime to one of ['python3.12', 'python3.13', 'python3.14', "
+                                "'nodejs22.x', 'nodejs24.x', 'java21', 'java25', 'dotnet10', 'ruby3.3', 'ruby3.4', "
+                                "'provided.al2023'].",)),
     ({"runtime": "nodejs18.x"}, ("runtime 'nodejs18.x' is deprecated",)),
     ({"runtime": "go1.x"}, ("deprecated",)),
-    ({"runtime": "python3.11"}, ("runtime 'python3.11' is not an approved runtime",)),
-    ({"runtime": None}, ("runtime is not set for a zip function",)),
+    ({"runtime": "python3.11"}, ("runtime 'python3.11' is not an approved runtime; set runtime to one of "
+                                 "['python3.12', ",)),
+    ({"runtime": None}, ("runtime is not set for a zip function; set runtime to one of ['python3.12', ",)),
     ({"runtime": None, "package_type": "Zip"}, ("runtime is not set",)),
-    ({"timeout": 301}, ("timeout is 301", "at most 300")),
-    ({"memory_size": 3009}, ("memorySize is 3009", "at most 3008")),
+    ({"timeout": 301}, ("Function 'assistant': timeout is 301; set timeout to at most 300.",)),
+    ({"memory_size": 3009}, ("Function 'assistant': memorySize is 3009; set memory_size to at most 3008.",)),
     ({"runtime": "python3.9", "timeout": 900, "memory_size": 10240}, ("deprecated", "timeout is 900", "memorySize is 10240")),
 ])
 def test_each_setting_out_of_bounds_blocks(changes, names):
@@ -38,8 +42,8 @@ def test_each_setting_out_of_bounds_blocks(changes, names):
 
 
 @pytest.mark.parametrize("path, value, named", [
-    (("timeout",), True, "timeout is True, not a number"),
-    (("memorySize",), "512", "memorySize is '512', not a number"),
+    (("timeout",), True, "timeout is True, not a number; set timeout."),
+    (("memorySize",), "512", "memorySize is '512', not a number; set memory_size."),
     (("runtime",), ["python3.12"], "not an approved runtime"),
 ])
 def test_values_of_the_wrong_type_block(path, value, named):
@@ -82,7 +86,7 @@ def test_limits_are_configurable(timeout, memory, max_timeout, max_memory):
     (FUNCTION.replace(runtime=None, package_type="Zip"), ("packageType",)),
 ])
 def test_unknown_at_preview_is_deferred(subject, path):
-    run(POLICY, subject.unknown(*path)).assert_deferred(path[-1])
+    run(POLICY, subject.unknown(*path)).assert_deferred(f"Function 'assistant': {path[-1]} unknown at preview")
 
 
 def test_known_problem_blocks_beside_an_unknown():

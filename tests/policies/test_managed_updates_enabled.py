@@ -15,12 +15,18 @@ SUBJECTS = [
 IDS = ["rds", "aurora", "aurora-instance", "redshift"]
 
 
+def wire(argument):
+    head, *rest = argument.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
 @pytest.mark.parametrize("subject, flag", SUBJECTS, ids=IDS)
 def test_updates_default_on_and_explicit_on_pass_off_blocks(subject, flag):
     run(POLICY, subject).assert_clean()
     run(POLICY, subject.replace(**{flag: True})).assert_clean()
-    run(POLICY, subject.replace(**{flag: False})).assert_violation("is false", on=subject)
-    run(POLICY, subject.replace(**{flag: UNKNOWN})).assert_deferred("nUpgrade")
+    run(POLICY, subject.replace(**{flag: False})).assert_violation(
+        f"'{subject.name}': {wire(flag)} is false, so engine security patches are not applied.", on=subject)
+    run(POLICY, subject.replace(**{flag: UNKNOWN})).assert_deferred(f"'{subject.name}': {wire(flag)} unknown at preview")
 
 
 def test_waiver_waives():
@@ -35,8 +41,11 @@ REDSHIFT = SUBJECTS[3][0]
 def test_redshift_snapshot_retention_at_least_the_minimum():
     run(POLICY, REDSHIFT.replace(automated_snapshot_retention_period=7)).assert_clean()
     off = REDSHIFT.replace(automated_snapshot_retention_period=0)
-    run(POLICY, off).assert_violation("automatedSnapshotRetentionPeriod is 0", "at least 1", on=off)
-    run(POLICY, REDSHIFT.replace(automated_snapshot_retention_period=UNKNOWN)).assert_deferred("automatedSnapshotRetentionPeriod")
+    run(POLICY, off).assert_violation(
+        "Cluster 'warehouse': automatedSnapshotRetentionPeriod is 0; set automated_snapshot_retention_period to at "
+        "least 1.", on=off)
+    run(POLICY, REDSHIFT.replace(automated_snapshot_retention_period=UNKNOWN)).assert_deferred(
+        "Cluster 'warehouse': automatedSnapshotRetentionPeriod unknown at preview")
 
 
 @settings(max_examples=30, deadline=None)
@@ -59,12 +68,14 @@ def test_redshift_maintenance_window_when_the_organisation_fixes_one():
     window = {"redshiftMaintenanceWindow": "sun:23:00-mon:01:30"}
     run(POLICY, REDSHIFT.replace(preferred_maintenance_window="wed:04:00-wed:04:30")).assert_clean()
     run(POLICY, REDSHIFT.replace(preferred_maintenance_window="Sun:23:00-Mon:01:30"), config=window).assert_clean()
-    run(POLICY, REDSHIFT, config=window).assert_violation("preferredMaintenanceWindow is not set (AWS picks one)",
-                                                          "sun:23:00-mon:01:30", on=REDSHIFT)
+    run(POLICY, REDSHIFT, config=window).assert_violation(
+        "Cluster 'warehouse': preferredMaintenanceWindow is not set (AWS picks one); set "
+        "preferred_maintenance_window='sun:23:00-mon:01:30'.", on=REDSHIFT)
     other = REDSHIFT.replace(preferred_maintenance_window="wed:04:00-wed:04:30")
     run(POLICY, other, config=window).assert_violation("preferredMaintenanceWindow is 'wed:04:00-wed:04:30'")
     run(POLICY, REDSHIFT.replace(preferred_maintenance_window=UNKNOWN), config=window).assert_deferred(
-        "preferredMaintenanceWindow")
+        "Cluster 'warehouse': preferredMaintenanceWindow unknown at preview")
+    run(POLICY, REDSHIFT.replace(preferred_maintenance_window="sun:23:00-mon:01:30 "), config=window).assert_clean()
 
 
 MANAGED_ON = {"namespace": "aws:elasticbeanstalk:managedactions", "name": "ManagedActionsEnabled", "value": "true"}
@@ -82,22 +93,27 @@ def test_beanstalk_managed_platform_updates():
                              (None, "ManagedActionsEnabled is not set (off)"),
                              ([{**MANAGED_ON, "value": "false"}, LEVEL], "ManagedActionsEnabled is 'false'"),
                              ([{**MANAGED_ON, "namespace": "aws:elasticbeanstalk:application"}],
-                              "ManagedActionsEnabled is not set"),
+                              "ManagedActionsEnabled is not set (off)"),
                              ([MANAGED_ON, {**MANAGED_ON, "value": "false"}], "ManagedActionsEnabled is 'false'")):
         bad = ENVIRONMENT.replace(settings=settings_)
-        run(POLICY, bad).assert_violation(named, "'value': 'true'", on=bad)
+        run(POLICY, bad).assert_violation(
+            f"Environment 'portal': aws:elasticbeanstalk:managedactions:{named}; add the setting {{'namespace': "
+            "'aws:elasticbeanstalk:managedactions', 'name': 'ManagedActionsEnabled', 'value': 'true'}.", on=bad)
 
 
 def test_beanstalk_update_level_is_configurable():
     patch = ENVIRONMENT.replace(settings=[MANAGED_ON, {**LEVEL, "value": "patch"}])
     run(POLICY, patch).assert_clean()
-    run(POLICY, patch, config={"beanstalkUpdateLevels": ["minor"]}).assert_violation("UpdateLevel is 'patch'", on=patch)
+    run(POLICY, patch, config={"beanstalkUpdateLevels": ["minor"]}).assert_violation(
+        "Environment 'portal': aws:elasticbeanstalk:managedactions:platformupdate:UpdateLevel is 'patch', must be one "
+        "of ['minor'].", on=patch)
     run(POLICY, ENVIRONMENT.replace(settings=[MANAGED_ON]), config={"beanstalkUpdateLevels": ["minor"]}).assert_clean()
 
 
 def test_beanstalk_unknown_settings_are_deferred():
-    run(POLICY, ENVIRONMENT.replace(settings=UNKNOWN)).assert_deferred("settings")
-    run(POLICY, ENVIRONMENT.unknown("settings", 0, "value")).assert_deferred("settings")
+    run(POLICY, ENVIRONMENT.replace(settings=UNKNOWN)).assert_deferred("Environment 'portal': settings unknown at preview")
+    run(POLICY, ENVIRONMENT.unknown("settings", 0, "value")).assert_deferred(
+        "Environment 'portal': settings unknown at preview")
 
 
 FARGATE = resource(aws.ecs.Service, "api", cluster=UNKNOWN, task_definition=UNKNOWN, launch_type="FARGATE",
@@ -111,9 +127,12 @@ def test_fargate_runs_the_latest_platform(subject):
     run(POLICY, subject).assert_clean()
     run(POLICY, subject.replace(platform_version="LATEST")).assert_clean()
     pinned = subject.replace(platform_version="1.3.0")
-    run(POLICY, pinned).assert_violation("platformVersion is '1.3.0' on Fargate", on=pinned)
+    run(POLICY, pinned).assert_violation(
+        f"'{subject.name}': platformVersion is '1.3.0' on Fargate; leave platform_version unset (LATEST) or use one of "
+        "['LATEST'].", on=pinned)
     run(POLICY, pinned, config={"fargatePlatformVersions": ["LATEST", "1.3.0"]}).assert_clean()
-    run(POLICY, subject.replace(platform_version=UNKNOWN)).assert_deferred("platformVersion")
+    run(POLICY, subject.replace(platform_version=UNKNOWN)).assert_deferred(
+        f"'{subject.name}': platformVersion unknown at preview")
 
 
 def test_platform_version_off_fargate_is_not_judged():
@@ -124,9 +143,10 @@ def test_platform_version_off_fargate_is_not_judged():
 
 
 def test_fargate_launch_unknown_at_preview_is_deferred():
-    run(POLICY, FARGATE.replace(launch_type=UNKNOWN, platform_version="1.3.0")).assert_deferred("launchType")
+    run(POLICY, FARGATE.replace(launch_type=UNKNOWN, platform_version="1.3.0")).assert_deferred(
+        "Service 'api': launchType unknown at preview")
     unknown_provider = SPOT.replace(platform_version="1.3.0", capacity_provider_strategies=[
         {"capacity_provider": UNKNOWN, "weight": 1}])
-    run(POLICY, unknown_provider).assert_deferred("capacityProviderStrategies")
+    run(POLICY, unknown_provider).assert_deferred("TaskSet 'api-canary': capacityProviderStrategies unknown at preview")
     run(POLICY, SPOT.replace(platform_version="1.3.0", capacity_provider_strategies=UNKNOWN)).assert_deferred(
         "capacityProviderStrategies")

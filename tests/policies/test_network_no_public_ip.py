@@ -120,8 +120,11 @@ def test_emr_cluster_in_a_named_subnet_passes(attributes):
                          ids=["no-attributes", "no-subnet", "empty-subnet"])
 def test_emr_cluster_in_the_default_vpc_blocks(attributes):
     bad = EMR_CLUSTER.replace(ec2_attributes=attributes)
-    testing.run(POLICY, bad).assert_violation("names no subnet", "master node a public IP", on=bad)
+    testing.run(POLICY, bad).assert_violation(
+        "Cluster 'analytics' names no subnet (ec2Attributes.subnetId or subnetIds), so it launches in the default VPC, "
+        "whose subnets give the master node a public IP.", on=bad)
 
 
 def test_emr_attributes_unknown_at_preview_are_deferred():
-    testing.run(POLICY, EMR_CLUSTER.replace(ec2_attributes=UNKNOWN)).assert_deferred("ec2Attributes")
+    testing.run(POLICY, EMR_CLUSTER.replace(ec2_attributes=UNKNOWN)).assert_deferred(
+        "Cluster 'analytics': ec2Attributes is unknown at preview")

@@ -50,7 +50,8 @@ def emr_excepting(*ranges):
 def test_emr_exceptions_beyond_the_permitted_ports_block():
     run(POLICY, emr_excepting()).assert_clean()
     ssh = emr_excepting((22, 22))
-    run(POLICY, ssh).assert_violation("permittedPublicSecurityGroupRuleRanges[0] permits public ports 22-22", on=ssh)
+    run(POLICY, ssh).assert_violation("BlockPublicAccessConfiguration 'emr': permittedPublicSecurityGroupRuleRanges[0] "
+                                      "permits public ports 22-22; only [] may be opened to the internet.", on=ssh)
     run(POLICY, ssh, config={"emrPermittedPublicPorts": [22]}).assert_clean()
     wide = emr_excepting((22, 22), (20, 23))
     run(POLICY, wide, config={"emrPermittedPublicPorts": [22]}).assert_violation(
@@ -75,10 +76,14 @@ def test_a_range_passes_exactly_when_every_port_in_it_is_permitted(low, span, pe
                                        "22-22"])
 def test_emr_range_of_the_wrong_shape_blocks(bad_range):
     bad = emr_excepting((22, 22)).set(EMR_RANGES_WIRE, 0, bad_range)
-    run(POLICY, bad, config={"emrPermittedPublicPorts": [22]}).assert_violation("not a port range", on=bad)
+    run(POLICY, bad, config={"emrPermittedPublicPorts": [22]}).assert_violation(
+        f"'emr': {EMR_RANGES_WIRE}[0] is ", ", not a port range.", on=bad)
 
 
 def test_emr_unknown_ranges_are_deferred():
-    run(POLICY, EMR.replace(permitted_public_security_group_rule_ranges=UNKNOWN)).assert_deferred(EMR_RANGES_WIRE)
+    run(POLICY, EMR.replace(permitted_public_security_group_rule_ranges=UNKNOWN)).assert_deferred(
+        f"'emr': {EMR_RANGES_WIRE} unknown at preview")
     run(POLICY, emr_excepting((22, 22)).unknown(EMR_RANGES_WIRE, 0, "maxRange")).assert_deferred(
-        f"{EMR_RANGES_WIRE}[0]")
+        f"'emr': {EMR_RANGES_WIRE}[0] unknown at preview")
+    run(POLICY, emr_excepting((22, 22)).unknown(EMR_RANGES_WIRE, 0, "minRange")).assert_deferred(
+        f"'emr': {EMR_RANGES_WIRE}[0] unknown at preview")

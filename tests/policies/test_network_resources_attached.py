@@ -68,7 +68,9 @@ def test_known_ids_match_at_update():
 @pytest.mark.parametrize("users", [[]] + ADDRESS_USERS, ids=["nat"] + USER_IDS)
 def test_unattached_address_blocks_on_the_address(users):
     spare = resource(aws.ec2.Eip, "spare", domain="vpc")
-    run(POLICY, IN_USE + users + [spare]).assert_violation("Eip 'spare' is attached to nothing", on=spare, count=1)
+    run(POLICY, IN_USE + users + [spare]).assert_violation(
+        "Eip 'spare' is attached to nothing; use it (a NAT gateway's allocation_id, a load balancer's "
+        "subnet_mappings) or remove it.", on=spare, count=1)
 
 
 def test_load_balancer_without_an_address_does_not_use_one():
@@ -81,7 +83,8 @@ def test_load_balancer_without_an_address_does_not_use_one():
 def test_unassociated_network_acl_blocks_on_the_acl():
     for unused in (NACL.replace(subnet_ids=None), NACL.replace(subnet_ids=[])):
         run(POLICY, [SUBNET, EIP, NAT, unused]).assert_violation(
-            "NetworkAcl 'private' is associated with no subnet", "NetworkAclAssociation", on=unused)
+            "NetworkAcl 'private' is associated with no subnet; set subnet_ids, add an aws.ec2.NetworkAclAssociation, "
+            "or remove it.", on=unused)
 
 
 def test_association_resource_counts_for_an_acl():
@@ -93,7 +96,7 @@ def test_association_resource_counts_for_an_acl():
 def test_reference_preview_cannot_resolve_defers_only_unmatched_resources():
     from_elsewhere = resource(aws.ec2.EipAssociation, "imported", allocation_id=UNKNOWN, instance_id="i-0abc")
     spare = resource(aws.ec2.Eip, "spare", domain="vpc")
-    run(POLICY, IN_USE + [spare, from_elsewhere]).assert_deferred("Eip 'spare': a reference to it is unknown")
+    run(POLICY, IN_USE + [spare, from_elsewhere]).assert_deferred("Eip 'spare': a reference to it is unknown at preview")
     run(POLICY, IN_USE + [from_elsewhere]).assert_clean()
     acl_association = resource(aws.ec2.NetworkAclAssociation, "x", network_acl_id=UNKNOWN, subnet_id="subnet-0abc")
     run(POLICY, [SUBNET, EIP, NAT, NACL.replace(subnet_ids=None), acl_association]).assert_deferred(

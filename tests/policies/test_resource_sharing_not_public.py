@@ -52,8 +52,9 @@ def test_sharing_beyond_the_allowed_scope_blocks(subject, field, allowed, refuse
         run(POLICY, subject.replace(**{field: value})).assert_clean()
     for value in refused:
         bad = subject.replace(**{field: value})
-        run(POLICY, bad).assert_violation(f"{field} is {value!r}", f"set {field} to one of {allowed!r}", on=bad)
-    run(POLICY, subject.replace(**{field: UNKNOWN})).assert_deferred(field)
+        run(POLICY, bad).assert_violation(f"'{subject.name}': {field} is {value!r}; set {field} to one of {allowed!r}.",
+                                          on=bad)
+    run(POLICY, subject.replace(**{field: UNKNOWN})).assert_deferred(f"'{subject.name}': {field} unknown at preview")
 
 
 def test_allowed_sharing_scopes_are_configurable():

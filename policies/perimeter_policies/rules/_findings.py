@@ -55,8 +55,10 @@ def require_bound(resource: ResourceView, field: str, argument: str, default: An
         unknowns.append(field)
         return
     actual = default if value is None else value
-    shown = f"not set (default {default!r})" if value is None else repr(value)
-    if not isinstance(actual, Real) or isinstance(actual, bool) or actual != actual:
+    number = isinstance(actual, Real) and not isinstance(actual, bool) and actual == actual
+    # Numbers arrive from the engine as floats (365.0): show them as written.
+    shown = f"not set (default {default!r})" if value is None else f"{value:g}" if number else repr(value)
+    if not number:
         problems.append(f"{field} is {shown}, not a number; set {argument}")
     elif at_most is not None and actual > at_most:
         problems.append(f"{field} is {shown}; set {argument} to at most {at_most:g}")

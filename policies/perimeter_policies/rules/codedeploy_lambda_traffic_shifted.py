@@ -46,7 +46,7 @@ def _config(deployment_config: ResourceView, problems: list, unknowns: list) -> 
     if platform != "Lambda":
         return
     routing = deployment_config.get("trafficRoutingConfig", "type")
-    if is_unknown(routing) or is_unknown(deployment_config.get("trafficRoutingConfig")):
+    if is_unknown(routing):
         unknowns.append("trafficRoutingConfig.type")
     elif routing in (None, "AllAtOnce"):
         shown = "not set (all at once)" if routing is None else repr(routing)

@@ -78,7 +78,7 @@ def check(resource: ResourceView, config):
         yield from settle(problems, unknowns, subject=describe(resource))
         return
     tokens = resource.get("metadataOptions", "httpTokens")
-    if is_unknown(tokens) or is_unknown(resource.get("metadataOptions")):
+    if is_unknown(tokens):
         unknowns.append("metadataOptions.httpTokens")
     elif tokens != "required":
         shown = "not set (IMDSv1 allowed)" if tokens is None else repr(tokens)
