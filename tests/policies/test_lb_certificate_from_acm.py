@@ -122,3 +122,21 @@ def test_waiver_waives_and_expired_waiver_does_not():
     bad = with_certificate("aws:lb/listener:Listener", IAM_ARN)
     run(POLICY, [bad], waivers=[waiver(bad)]).assert_waived()
     run(POLICY, [bad], waivers=[waiver(bad, days=-1)]).assert_violation("expired on")
+
+
+def test_the_finding_spells_out_each_problem_and_the_fix():
+    balancer = COMPLIANT["aws:elb/loadBalancer:LoadBalancer"].replace(listeners=[
+        {"lb_port": 80, "lb_protocol": "TCP", "instance_port": 80, "instance_protocol": "TCP"},
+        {**HTTPS_LISTENER, "ssl_certificate_id": IAM_ARN},
+        {**HTTPS_LISTENER, "lb_port": 8443, "ssl_certificate_id": "x"}])
+    run(POLICY, [balancer]).assert_violation(
+        f"LoadBalancer 'legacy': listeners[1].sslCertificateId is the IAM server certificate {IAM_ARN!r}, which ACM "
+        "does not renew; listeners[2].sslCertificateId is 'x', not an ACM certificate ARN; use an aws.acm.Certificate.",
+        on=balancer)
+
+
+def test_the_deferral_names_every_pending_certificate():
+    pending = COMPLIANT["aws:elb/loadBalancer:LoadBalancer"].replace(listeners=[
+        {**HTTPS_LISTENER, "ssl_certificate_id": UNKNOWN}, {**HTTPS_LISTENER, "lb_port": 8443, "ssl_certificate_id": UNKNOWN}])
+    run(POLICY, [pending]).assert_deferred(
+        "LoadBalancer 'legacy': listeners[0].sslCertificateId, listeners[1].sslCertificateId unknown at preview")
