@@ -163,6 +163,7 @@ def build_perimeter(config: PerimeterConfig) -> dict[str, Any]:
     launch_gate = build_launch_gate(config, guardrail_policy)
     model = ApprovedModel.for_config(context, config)
     auditor_role_arn = names.role_arn(AUDITOR_ROLE)
+    backup_role_arn = names.role_arn(BACKUP)
 
     keys = Keys("keys", KeysArgs(context=context, alias_prefix=names.key_alias_prefix, keys=key_specs(names)))
     guardrail = Guardrail("guardrail", GuardrailArgs(policy=guardrail_policy, kms_key_arn=keys.arn(GUARDRAIL)))
@@ -176,6 +177,7 @@ def build_perimeter(config: PerimeterConfig) -> dict[str, Any]:
         source_retention_days=config.retention.knowledge_source_days,
         embedding_model_id=config.embedding_model_id,
         embedding_dimensions=config.embedding_dimensions,
+        backup_role_arn=backup_role_arn,
     ))
     audit = Audit("audit", AuditArgs(
         names=names,
@@ -184,6 +186,7 @@ def build_perimeter(config: PerimeterConfig) -> dict[str, Any]:
         invocation_log_days=config.retention.invocation_log_days,
         auditor_role_arn=auditor_role_arn,
         data_event_bucket_arns=[context.bucket_arn(names.bucket(p)) for p in ("knowledge", "invocations")],
+        backup_role_arn=backup_role_arn,
     ))
     audit_buckets = [audit.trail_bucket, audit.invocation_bucket]
     access = Access("access", AccessArgs(
@@ -224,6 +227,7 @@ def build_perimeter(config: PerimeterConfig) -> dict[str, Any]:
         guardrail_version=guardrail.version,
         alert_emails=config.alerts.emails,
         alert_https_endpoints=config.alerts.https_endpoints,
+        backup_role_arn=backup_role_arn,
     ))
     # Every data store but the invocation-log bucket, whose prompts must be disposed of within
     # invocation_log_days: a recovery point would outlive that bound.
@@ -231,9 +235,10 @@ def build_perimeter(config: PerimeterConfig) -> dict[str, Any]:
         context=context,
         vault_name=f"{names.prefix}-data",
         plan_name=f"{names.prefix}-daily",
-        role_name=names.role("backup"),
+        role_name=names.role(BACKUP),
         kms_key_arn=keys.arn(BACKUP),
-        bucket_arns=[b.bucket.arn for b in (knowledge_base.sources, audit.trail_bucket, posture.config_bucket)],
+        bucket_arns=[bucket.arn for protected in (knowledge_base.sources, audit.trail_bucket, posture.config_bucket)
+                     for bucket in (protected.bucket, protected.access_logs)] + [audit.invocation_bucket.access_logs.arn],
         bucket_key_arns=[keys.arn(KNOWLEDGE), keys.arn(AUDIT)],
     ))
     assistant = Assistant("assistant", AssistantArgs(

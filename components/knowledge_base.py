@@ -38,6 +38,8 @@ class KnowledgeBaseArgs:
     source_retention_days: int
     embedding_model_id: str
     embedding_dimensions: int
+    # The role AWS Backup reads the sources with.
+    backup_role_arn: str | None = None
 
 
 class KnowledgeBase(pulumi.ComponentResource):
@@ -56,7 +58,7 @@ class KnowledgeBase(pulumi.ComponentResource):
                 kms_key_arn=args.kms_key_arn,
                 expiration_days=args.source_retention_days,
                 noncurrent_expiration_days=SOURCE_NONCURRENT_DAYS,
-                readers=[self.role_arn],
+                readers=[self.role_arn, *filter(None, [args.backup_role_arn])],
             ),
             opts=child,
         )

@@ -6,7 +6,7 @@ from components.keys import KEY_ADMINISTRATION_ACTIONS, ServiceGrant
 from tests.components.conftest import ACCOUNT_ID, by_sid
 
 KEY = "aws:kms/key:Key"
-DATA_CLASSES = ("knowledge", "audit", "guardrail", "assistant")
+DATA_CLASSES = ("knowledge", "audit", "guardrail", "assistant", "backup")
 
 
 def test_one_rotating_key_per_data_class(preview):

@@ -105,7 +105,8 @@ def test_policy_denies_plain_http_old_tls_foreign_keys_and_other_readers(deploye
     assert statements["DenyPutsWithAnotherKey"]["Condition"] == {
         "StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption-aws-kms-key-id": key_arn(deployed, data_class)}}
     assert statements["DenyReadsExceptNamedReaders"]["Condition"] == {
-        "ArnNotEquals": {"aws:PrincipalArn": [f"arn:aws:iam::{ACCOUNT_ID}:role/perimeter-{deployed.stack}-{reader}"]}}
+        "ArnNotEquals": {"aws:PrincipalArn": [f"arn:aws:iam::{ACCOUNT_ID}:role/perimeter-{deployed.stack}-{role}"
+                                              for role in (reader, "backup")]}}  # AWS Backup reads them too
 
 
 def test_service_writers_are_tied_to_this_account_and_source(deployed):
