@@ -164,10 +164,13 @@ shared(("aws:cloudtrail/trail:Trail",), "cloudWatchLogsGroupArn", ("cloudtrail-c
 shared(("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:s3/bucketPolicy:BucketPolicy",
         "aws:sns/topic:Topic", "aws:sns/topicPolicy:TopicPolicy", "aws:sqs/queue:Queue",
         "aws:sqs/queuePolicy:QueuePolicy"), "policy",
-       ("audit-trail-bucket-protected", "resource-policy-not-public", "transport-policy-denies-insecure"),
+       ("audit-trail-bucket-protected", "resource-policy-not-public", "transport-policy-denies-insecure",
+        "s3-bucket-admin-actions-not-shared", "s3-bucket-policy-within-control-policy"),
        "one resource policy, different statements: public principals (resource-policy-not-public), a deny of "
        "insecure transport (transport-policy-denies-insecure), delivery-only access to the audit trail's bucket "
-       "(audit-trail-bucket-protected)")
+       "(audit-trail-bucket-protected), administrative actions granted to other accounts "
+       "(s3-bucket-admin-actions-not-shared), grants beyond the organisation's control policy "
+       "(s3-bucket-policy-within-control-policy; bucket policies only)")
 shared(("aws:bedrock/guardrail:Guardrail",), "sensitiveInformationPolicyConfig",
        ("bedrock-guardrail-baseline", "bedrock-guardrail-blocks-card-numbers"),
        "bedrock-guardrail-blocks-card-numbers (critical, not waivable) judges the card-number entity alone; "
