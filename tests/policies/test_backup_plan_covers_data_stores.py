@@ -236,6 +236,7 @@ def test_model_invocation_log_buckets_are_exempt_so_prompts_are_disposed_of():
     by_output = resource(aws.bedrockmodel.InvocationLoggingConfiguration, "logging", logging_config={
         "s3_config": {"bucket_name": UNKNOWN}}, property_dependencies={"loggingConfig": [logs]})
     run(POLICY, [logs, by_output]).assert_clean()
+    run(POLICY, [logs, by_output], config={"exemptInvocationLogBuckets": False}).assert_violation("not selected", on=logs)
     run(POLICY, [logs, large, by_output]).assert_violation("not selected", on=large)
     unrelated = resource(aws.bedrockmodel.InvocationLoggingConfiguration, "logging", logging_config={
         "s3_config": {"bucket_name": "perimeter-elsewhere"}})

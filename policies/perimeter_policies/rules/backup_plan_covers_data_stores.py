@@ -22,7 +22,8 @@ when an `aws.backup.Selection` in the stack
 - does not exclude it through `not_resources`;
 - is in the store's region when both are known (a plan protects only its
   own region).
-One exemption: an S3 bucket that receives Bedrock model-invocation logs
+One exemption, on by default (`exemptInvocationLogBuckets`; set it false
+to require backups of every bucket): an S3 bucket that receives Bedrock model-invocation logs
 (the `aws.bedrockmodel.InvocationLoggingConfiguration`'s `s3_config` or
 large-data bucket, built from the bucket or naming it). Those logs hold
 prompts and answers, which `log-retention-bounded` makes the stack dispose of
@@ -270,7 +271,7 @@ def check(stack: StackView, config):
     plans = {plan.urn: _plan_with_vault(plan, vaults) for plan in stack.of_type(PLAN)}
     selections = [(s, _selection_plan(s, plans, stack)) for s in stack.of_type(SELECTION)]
     for store in stack.of_type(*config["protectedTypes"]):
-        if receives_invocation_logs(store, logging_configurations):
+        if config["exemptInvocationLogBuckets"] and receives_invocation_logs(store, logging_configurations):
             continue
         verdict = any_of(*(all_of(planned, selects(selection, store, stack)) for selection, planned in selections))
         if verdict is True:
@@ -298,7 +299,10 @@ RULE = Rule(
     config_properties={
         "protectedTypes": {"type": "array", "items": {"enum": list(DATA_STORES)}, "uniqueItems": True,
                            "description": "Resource types that must be in a backup plan."},
+        "exemptInvocationLogBuckets": {"type": "boolean",
+                                       "description": "Leave buckets receiving Bedrock model-invocation logs out, "
+                                                      "so prompts are not kept past their disposal bound."},
     },
-    default_config={"protectedTypes": list(DATA_STORES)},
+    default_config={"protectedTypes": list(DATA_STORES), "exemptInvocationLogBuckets": True},
     violation_example='aws.dynamodb.Table("ledger", hash_key="id", attributes=[...])  # and no aws.backup.Selection for it',
 )
