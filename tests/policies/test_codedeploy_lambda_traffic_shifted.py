@@ -2,6 +2,8 @@ import pulumi_aws as aws
 import pytest
 from perimeter_policies.testing import UNKNOWN, resource, run, waiver
 
+from tests.policies._config_schema import assert_schema
+
 POLICY = "codedeploy-lambda-traffic-shifted"
 GROUP = resource(aws.codedeploy.DeploymentGroup, "api", app_name=UNKNOWN, deployment_group_name="api",
                  service_role_arn=UNKNOWN, deployment_config_name="CodeDeployDefault.LambdaCanary10Percent5Minutes",
@@ -60,3 +62,8 @@ def test_waiver_waives_and_expired_waiver_does_not():
     bad = GROUP.replace(deployment_config_name="CodeDeployDefault.LambdaAllAtOnce")
     run(POLICY, bad, waivers=[waiver(bad, reason="Internal batch function with no live traffic (OPS-88)")]).assert_waived()
     run(POLICY, bad, waivers=[waiver(bad, days=-1)]).assert_violation("expired on")
+
+
+def test_config_schema_refuses_what_the_engine_would_refuse():
+    assert_schema(POLICY, {"refusedDeploymentConfigs": []},
+                  [("refusedDeploymentConfigs", "CodeDeployDefault.LambdaAllAtOnce"), ("refusedDeploymentConfigs", [1])])

@@ -4,6 +4,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from perimeter_policies.testing import UNKNOWN, resource, run, waiver
 
+from tests.policies._config_schema import assert_schema
+
 POLICY = "lambda-function-settings-approved"
 FUNCTION = resource(aws.lambda_.Function, "assistant", runtime="python3.12", handler="app.handler", role=UNKNOWN,
                     timeout=90, memory_size=512)
@@ -98,3 +100,10 @@ def test_waiver_waives_and_expired_waiver_does_not():
     bad = FUNCTION.replace(timeout=600)
     run(POLICY, bad, waivers=[waiver(bad, reason="Nightly reconciliation batch needs ten minutes (OPS-310)")]).assert_waived()
     run(POLICY, bad, waivers=[waiver(bad, days=-1)]).assert_violation("expired on")
+
+
+def test_config_schema_refuses_what_the_engine_would_refuse():
+    assert_schema(POLICY, {"allowedRuntimes": ["python3.13"], "maxTimeoutSeconds": 900, "maxMemorySizeMb": 10240},
+                  [("allowedRuntimes", "python3.13"), ("allowedRuntimes", []), ("allowedRuntimes", [3]),
+                   ("maxTimeoutSeconds", 0), ("maxTimeoutSeconds", 901), ("maxTimeoutSeconds", "300"),
+                   ("maxMemorySizeMb", 127), ("maxMemorySizeMb", 10241), ("maxMemorySizeMb", 512.5)])

@@ -4,6 +4,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from perimeter_policies.testing import UNKNOWN, resource, run, waiver
 
+from tests.policies._config_schema import assert_schema
+
 POLICY = "managed-updates-enabled"
 SUBJECTS = [
     (resource(aws.rds.Instance, "cards", engine="postgres", instance_class="db.t4g.medium"), "auto_minor_version_upgrade"),
@@ -150,3 +152,12 @@ def test_fargate_launch_unknown_at_preview_is_deferred():
     run(POLICY, unknown_provider).assert_deferred("TaskSet 'api-canary': capacityProviderStrategies unknown at preview")
     run(POLICY, SPOT.replace(platform_version="1.3.0", capacity_provider_strategies=UNKNOWN)).assert_deferred(
         "capacityProviderStrategies")
+
+
+def test_config_schema_refuses_what_the_engine_would_refuse():
+    assert_schema(POLICY, {"minRedshiftSnapshotRetentionDays": 35, "redshiftMaintenanceWindow": "sun:23:00-mon:01:30",
+                           "beanstalkUpdateLevels": ["patch"], "fargatePlatformVersions": ["1.4.0"]},
+                  [("minRedshiftSnapshotRetentionDays", 0), ("minRedshiftSnapshotRetentionDays", 36),
+                   ("minRedshiftSnapshotRetentionDays", "7"), ("redshiftMaintenanceWindow", 3),
+                   ("beanstalkUpdateLevels", []), ("beanstalkUpdateLevels", ["major"]), ("beanstalkUpdateLevels", "minor"),
+                   ("fargatePlatformVersions", []), ("fargatePlatformVersions", "LATEST"), ("fargatePlatformVersions", [1])])

@@ -4,6 +4,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from perimeter_policies.testing import UNKNOWN, resource, run, waiver
 
+from tests.policies._config_schema import assert_schema
+
 POLICY = "network-firewall-policy-enforced"
 GROUP_ARN = "arn:aws:network-firewall:eu-west-1:111122223333:stateful-rulegroup/egress"
 POLICY_BODY = {
@@ -124,3 +126,42 @@ def test_waiver_waives_and_expired_waiver_does_not():
     bad = policy_with(stateless_fragment_default_actions=["aws:pass"])
     run(POLICY, bad, waivers=[waiver(bad, reason="Jumbo-frame replication path inspected upstream (NET-41)")]).assert_waived()
     run(POLICY, bad, waivers=[waiver(bad, days=-1)]).assert_violation("expired on")
+
+
+def test_findings_name_the_resource_the_property_and_the_fix():
+    run(POLICY, policy_with(stateless_default_actions=["aws:pass"])).assert_violation(
+        "FirewallPolicy 'egress': firewallPolicy.statelessDefaultActions holds ['aws:pass']; unmatched packets must go "
+        "to one of ['aws:forward_to_sfe', 'aws:drop'] (set stateless_default_actions).")
+    run(POLICY, policy_with(stateful_rule_group_references=None)).assert_violation(
+        "FirewallPolicy 'egress': firewallPolicy references no rule group, so the firewall filters nothing; add "
+        "stateless_rule_group_references or stateful_rule_group_references.")
+    run(POLICY, STATEFUL.replace(rule_group=None)).assert_violation(
+        "RuleGroup 'stateful': the STATEFUL rule group has no rules, so it inspects nothing; declare rules or "
+        "rule_group.rules_source.rules_string or rule_group.rules_source.rules_source_list or "
+        "rule_group.rules_source.stateful_rules.")
+    run(POLICY, STATELESS.replace(rule_group=None)).assert_violation(
+        "RuleGroup 'stateless': the STATELESS rule group has no rules, so it inspects nothing; declare "
+        "rule_group.rules_source.stateless_rules_and_custom_actions.stateless_rules.")
+
+
+@pytest.mark.parametrize("garbage", ["aws:drop", ["aws:drop"], 7])
+def test_a_policy_body_of_the_wrong_shape_blocks_without_raising(garbage):
+    bad = FIREWALL_POLICY.set("firewallPolicy", garbage)
+    run(POLICY, bad).assert_violation("statelessDefaultActions is None, not a list of actions",
+                                      "statelessFragmentDefaultActions is None", "references no rule group", on=bad)
+
+
+def test_unknowns_are_named_exactly():
+    run(POLICY, FIREWALL_POLICY.unknown("firewallPolicy")).assert_deferred(
+        "FirewallPolicy 'egress': firewallPolicy unknown at preview")
+    run(POLICY, FIREWALL_POLICY.unknown("firewallPolicy", "statefulRuleGroupReferences")).assert_deferred(
+        "FirewallPolicy 'egress': firewallPolicy rule group references unknown at preview")
+    run(POLICY, STATELESS.unknown("type")).assert_deferred("RuleGroup 'stateless': type unknown at preview")
+    run(POLICY, STATELESS.unknown("ruleGroup", "rulesSource")).assert_deferred(
+        "RuleGroup 'stateless': STATELESS rules unknown at preview")
+
+
+def test_config_schema_refuses_what_the_engine_would_refuse():
+    keys = ("allowedStatelessDefaultActions", "allowedStatelessFragmentDefaultActions")
+    assert_schema(POLICY, {keys[0]: ["aws:drop"], keys[1]: ["aws:forward_to_sfe", "aws:pass"]},
+                  [(key, bad) for key in keys for bad in ("aws:drop", [], ["aws:bogus"])])

@@ -4,6 +4,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from perimeter_policies.testing import UNKNOWN, resource, run, waiver
 
+from tests.policies._config_schema import assert_schema
+
 POLICY = "network-paths-controlled"
 GATEWAY = resource(aws.ec2transitgateway.TransitGateway, "hub", auto_accept_shared_attachments="disable")
 REDSHIFT = resource(aws.redshift.Cluster, "warehouse", cluster_identifier="wh", node_type="ra3.large",
@@ -87,3 +89,9 @@ def test_emr_unknown_ranges_are_deferred():
         f"'emr': {EMR_RANGES_WIRE}[0] unknown at preview")
     run(POLICY, emr_excepting((22, 22)).unknown(EMR_RANGES_WIRE, 0, "minRange")).assert_deferred(
         f"'emr': {EMR_RANGES_WIRE}[0] unknown at preview")
+
+
+def test_config_schema_refuses_what_the_engine_would_refuse():
+    assert_schema(POLICY, {"emrPermittedPublicPorts": [0, 22, 65535]},
+                  [("emrPermittedPublicPorts", 22), ("emrPermittedPublicPorts", [-1]),
+                   ("emrPermittedPublicPorts", [65536]), ("emrPermittedPublicPorts", ["22"])])

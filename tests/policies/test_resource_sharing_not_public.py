@@ -2,6 +2,8 @@ import pulumi_aws as aws
 import pytest
 from perimeter_policies.testing import UNKNOWN, resource, run, waiver
 
+from tests.policies._config_schema import assert_schema
+
 POLICY = "resource-sharing-not-public"
 DOCUMENT = resource(aws.ssm.Document, "runbook", document_type="Automation", content="{}",
                     permissions={"type": "Share", "account_ids": "111122223333"})
@@ -65,3 +67,10 @@ def test_allowed_sharing_scopes_are_configurable():
     run(POLICY, account, config={"allowedPortfolioShareTypes": ["ACCOUNT", "ORGANIZATION"]}).assert_clean()
     run(POLICY, PORTFOLIO_SHARE, config={"allowedPortfolioShareTypes": ["ORGANIZATIONAL_UNIT"]}).assert_violation(
         "type is 'ORGANIZATION'", on=PORTFOLIO_SHARE)
+
+
+def test_config_schema_refuses_what_the_engine_would_refuse():
+    assert_schema(POLICY, {"allowedSnapshotBlockPublicAccessStates": ["block-new-sharing", "unblocked"],
+                           "allowedPortfolioShareTypes": ["ACCOUNT"]},
+                  [(key, bad) for key in ("allowedSnapshotBlockPublicAccessStates", "allowedPortfolioShareTypes")
+                   for bad in ("ORGANIZATION", [], ["public"])])

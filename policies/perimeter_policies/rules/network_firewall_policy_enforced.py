@@ -41,7 +41,8 @@ DEFAULT_ACTIONS = {
     "statelessFragmentDefaultActions": ("allowedStatelessFragmentDefaultActions", "stateless_fragment_default_actions"),
 }
 RULE_GROUP_REFERENCES = ("statelessRuleGroupReferences", "statefulRuleGroupReferences")
-STATEFUL_SOURCES = ("rulesString", "rulesSourceList", "statefulRules")
+# Wire name -> pulumi-aws argument of each stateful rules source.
+STATEFUL_SOURCES = {"rulesString": "rules_string", "rulesSourceList": "rules_source_list", "statefulRules": "stateful_rules"}
 
 
 def _default_actions(policy, field: str, allowed: list, problems: list, unknowns: list) -> None:
@@ -97,8 +98,8 @@ def _rule_group(resource: ResourceView, problems: list, unknowns: list) -> None:
                        resource.get("ruleGroup", "rulesSource", "statelessRulesAndCustomActions", "statelessRules"))]
     elif kind == "STATEFUL":
         candidates = [("rules", resource.get("rules"))] + [
-            (f"rule_group.rules_source.{field}", resource.get("ruleGroup", "rulesSource", field))
-            for field in STATEFUL_SOURCES]
+            (f"rule_group.rules_source.{argument}", resource.get("ruleGroup", "rulesSource", field))
+            for field, argument in STATEFUL_SOURCES.items()]
     else:
         problems.append(f"type is {kind!r}, must be 'STATELESS' or 'STATEFUL'")
         return
