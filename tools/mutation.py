@@ -45,13 +45,18 @@ GROUPS = {
 }
 
 
+# Rule tests kept beside tests/policies/test_<rule>.py: their rows would otherwise be mutated with no test watching.
+MORE_RULE_TESTS = {"cmk_encryption_at_rest": ["tests/policies/test_cmk_table_rows.py"]}
+
+
 def rule_groups() -> dict[str, tuple[list[str], list[str]]]:
     groups = {}
     rule_files = sorted(p for p in RULES.glob("*.py") if not p.name.startswith("_"))
     for path in rule_files:
         test = f"tests/policies/test_{path.stem}.py"
         if (ROOT / test).exists():
-            groups[f"rule-{path.stem}"] = ([f"perimeter_policies/rules/{path.name}"], [test])
+            groups[f"rule-{path.stem}"] = ([f"perimeter_policies/rules/{path.name}"],
+                                           [test] + MORE_RULE_TESTS.get(path.stem, []))
     for helper in sorted(RULES.glob("_*.py")):
         if helper.name == "__init__.py":
             continue

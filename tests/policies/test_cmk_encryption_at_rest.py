@@ -217,3 +217,13 @@ def test_customer_keys_and_aliases_pass(name, partition, region, account, form):
     value = {"alias": f"alias/{name}", "alias-arn": f"arn:{partition}:kms:{region}:{account}:alias/{name}",
              "key-arn": f"arn:{partition}:kms:{region}:{account}:key/{name}", "key-id": name}[form]
     assert run(TOPIC, {"kmsMasterKeyId": value}).clean
+
+
+@pytest.mark.parametrize("type_, key, fix", [
+    (LOG_GROUP, "kmsKeyId", "set kms_key_id=key.arn."),
+    (CUSTOM_MODEL, "customModelKmsKeyId", "set custom_model_kms_key_id=key.arn."),
+    (AGENT, "customerEncryptionKeyArn", "set customer_encryption_key_arn=key.arn."),
+])
+def test_fix_names_the_python_argument_of_a_top_level_key(type_, key, fix):
+    result = run(type_, mutated(COMPLIANT[type_], (key,), REMOVE))
+    assert result.violations[0][0].splitlines()[1].endswith(f"{key} is not set; {fix}")

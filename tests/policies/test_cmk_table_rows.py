@@ -73,7 +73,8 @@ def test_simple_row_needs_a_customer_managed_key(cls):
     argument, wire = SIMPLE[cls]
     compliant = resource(cls, "subject", **{argument: UNKNOWN})
     run(POLICY, compliant).assert_clean()
-    run(POLICY, compliant.replace(**{argument: None})).assert_violation(f"{wire} is not set", on=compliant)
+    run(POLICY, compliant.replace(**{argument: None})).assert_violation(f"{wire} is not set", f"{argument}=key.arn",
+                                                                        on=compliant)
     run(POLICY, compliant.replace(**{argument: "alias/aws/service"})).assert_violation("AWS-managed key")
 
 
@@ -195,6 +196,13 @@ def test_complex_row_passes_compliant_and_blocks_each_mutation(compliant, mutati
     for path, value, named in mutations:
         mutated = compliant.without(*path) if value is None else compliant.set(*path, value)
         run(POLICY, mutated).assert_violation(named, on=compliant)
+
+
+@pytest.mark.parametrize("cls, argument", [(aws.docdb.Cluster, "kms_key_id"), (aws.neptune.Cluster, "kms_key_arn")])
+def test_flag_and_key_rows_name_both_arguments_in_the_fix(cls, argument):
+    unencrypted = resource(cls, "subject", storage_encrypted=False, **{argument: UNKNOWN})
+    run(POLICY, unencrypted).assert_violation("storageEncrypted is False, not true",
+                                              f"set storage_encrypted=True and {argument}=key.arn.")
 
 
 def test_rows_that_only_apply_when_set_or_to_one_kind():

@@ -39,13 +39,20 @@ class KeyLocation:
     """Where one resource type keeps its encryption-at-rest settings."""
 
     key: str                                    # property holding the KMS key id/ARN, inside each block
-    fix: str                                    # the pulumi-aws Python arguments that make it compliant
+    fix: str = ""                               # the pulumi-aws Python arguments that make it compliant
+                                                # (empty: `enabled` and `key` as top-level arguments, see remedy)
     blocks: Union[tuple, Blocks] = ()           # path from the resource to the settings block(s), or a reader
     algorithm: Optional[str] = None             # property naming the algorithm, when the type has one
     kms_algorithms: tuple[str, ...] = ()        # the algorithm values that mean "KMS"
     enabled: Optional[str] = None               # flag that must be True for encryption to be on at all
     aws_key_flags: tuple[str, ...] = ()         # flags that, when True, select an AWS-owned/managed key
     only_if_set: bool = False                   # absent settings are another rule's job (or inherited)
+
+    def remedy(self) -> str:
+        if self.fix:
+            return self.fix
+        key = f"{_snake_case(self.key)}=key.arn"
+        return f"{_snake_case(self.enabled)}=True and {key}" if self.enabled else key
 
     def read(self, resource: ResourceView) -> list[tuple[str, Any]]:
         if callable(self.blocks):
@@ -92,9 +99,11 @@ def _secure_string_parameter(parameter: ResourceView) -> list[tuple[str, Any]]:
 _S3_RULE = dict(key=S3_KMS_KEY, algorithm=S3_ALGORITHM, kms_algorithms=S3_KMS_ALGORITHMS)
 _S3_FIX = ("apply_server_side_encryption_by_default={'sse_algorithm': 'aws:kms', "
            "'kms_master_key_id': key.arn} on aws.s3.BucketServerSideEncryptionConfiguration rules")
-def _top_level(key: str) -> KeyLocation:
-    """A key that is a top-level input, named the same in Python (snake case): absent means an AWS key."""
-    return KeyLocation(key=key, fix=f"{re.sub(r'(?<!^)(?=[A-Z])', '_', key).lower()}=key.arn")
+
+
+def _snake_case(wire_name: str) -> str:
+    """The Python argument of a top-level input: `kmsKeyId` -> `kms_key_id`."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", wire_name).lower()
 
 
 _VECTORS = dict(key="kmsKeyArn", algorithm="sseType", kms_algorithms=("aws:kms",),
@@ -102,7 +111,7 @@ _VECTORS = dict(key="kmsKeyArn", algorithm="sseType", kms_algorithms=("aws:kms",
 _VECTORS_FIX = "encryption_configurations=[{'sse_type': 'aws:kms', 'kms_key_arn': key.arn}]"
 _RDS = KeyLocation(key="kmsKeyId", enabled="storageEncrypted", fix="storage_encrypted=True and kms_key_id=key.arn")
 
-_BEDROCK_AGENT_KEY = _top_level("customerEncryptionKeyArn")
+_BEDROCK_AGENT_KEY = KeyLocation(key="customerEncryptionKeyArn")
 _ECR = KeyLocation(blocks=("encryptionConfigurations", EACH), key="kmsKey", algorithm="encryptionType",
                    kms_algorithms=("KMS", "KMS_DSSE"),
                    fix="encryption_configurations=[{'encryption_type': 'KMS', 'kms_key': key.arn}]")
@@ -117,10 +126,6 @@ _GATEWAY_SHARE = KeyLocation(key="kmsKeyArn", enabled="kmsEncrypted", fix="kms_e
 _GATEWAY_VOLUME = KeyLocation(key="kmsKey", enabled="kmsEncrypted", fix="kms_encrypted=True and kms_key=key.arn")
 
 
-def _storage_encrypted(key: str, argument: str) -> KeyLocation:
-    return KeyLocation(key=key, enabled="storageEncrypted", fix=f"storage_encrypted=True and {argument}=key.arn")
-
-
 KEY_LOCATIONS: dict[str, KeyLocation] = {
     # Inline bucket SSE is deprecated; it is checked only when written. A bucket with
     # no SSE at all is s3-bucket-encryption-configured's finding, not this rule's.
@@ -131,14 +136,14 @@ KEY_LOCATIONS: dict[str, KeyLocation] = {
     "aws:s3/vectorsVectorBucket:VectorsVectorBucket": KeyLocation(fix=_VECTORS_FIX, **_VECTORS),
     # An index without its own configuration inherits its vector bucket's.
     "aws:s3/vectorsIndex:VectorsIndex": KeyLocation(fix=_VECTORS_FIX, only_if_set=True, **_VECTORS),
-    "aws:cloudwatch/logGroup:LogGroup": _top_level("kmsKeyId"),
-    "aws:cloudtrail/trail:Trail": _top_level("kmsKeyId"),
-    "aws:sns/topic:Topic": _top_level("kmsMasterKeyId"),
+    "aws:cloudwatch/logGroup:LogGroup": KeyLocation(key="kmsKeyId"),
+    "aws:cloudtrail/trail:Trail": KeyLocation(key="kmsKeyId"),
+    "aws:sns/topic:Topic": KeyLocation(key="kmsMasterKeyId"),
     "aws:sqs/queue:Queue": KeyLocation(key="kmsMasterKeyId", aws_key_flags=("sqsManagedSseEnabled",),
                                        fix="kms_master_key_id=key.arn and drop sqs_managed_sse_enabled"),
     "aws:dynamodb/table:Table": KeyLocation(blocks=("serverSideEncryption",), enabled="enabled", key="kmsKeyArn",
                                             fix="server_side_encryption={'enabled': True, 'kms_key_arn': key.arn}"),
-    "aws:secretsmanager/secret:Secret": _top_level("kmsKeyId"),
+    "aws:secretsmanager/secret:Secret": KeyLocation(key="kmsKeyId"),
     "aws:ebs/volume:Volume": KeyLocation(key="kmsKeyId", enabled="encrypted", fix="encrypted=True and kms_key_id=key.arn"),
     "aws:rds/instance:Instance": _RDS,
     "aws:rds/cluster:Cluster": _RDS,
@@ -153,18 +158,18 @@ KEY_LOCATIONS: dict[str, KeyLocation] = {
     "aws:opensearch/serverlessCollection:ServerlessCollection": KeyLocation(
         blocks=("encryptionConfigs", EACH), only_if_set=True, aws_key_flags=("awsOwnedKey",), key="kmsKeyArn",
         fix="encryption_configs=[{'aws_owned_key': False, 'kms_key_arn': key.arn}]"),
-    "aws:bedrock/guardrail:Guardrail": _top_level("kmsKeyArn"),
-    "aws:bedrock/agentAgent:AgentAgent": _top_level("customerEncryptionKeyArn"),
+    "aws:bedrock/guardrail:Guardrail": KeyLocation(key="kmsKeyArn"),
+    "aws:bedrock/agentAgent:AgentAgent": KeyLocation(key="customerEncryptionKeyArn"),
     "aws:bedrock/agentDataSource:AgentDataSource": KeyLocation(
         blocks=("serverSideEncryptionConfiguration",), key="kmsKeyArn",
         fix="server_side_encryption_configuration={'kms_key_arn': key.arn}"),
-    "aws:bedrock/customModel:CustomModel": _top_level("customModelKmsKeyId"),
+    "aws:bedrock/customModel:CustomModel": KeyLocation(key="customModelKmsKeyId"),
     # Added from the pulumi-aws walk (tests/policies/test_cmk_completeness.py): stores of data, code, prompts,
     # models and logs. A key input absent means an AWS-owned or AWS-managed key.
     "aws:bedrock/agentFlow:AgentFlow": _BEDROCK_AGENT_KEY,
     "aws:bedrock/agentPrompt:AgentPrompt": _BEDROCK_AGENT_KEY,
-    "aws:bedrock/agentcoreMemory:AgentcoreMemory": _top_level("encryptionKeyArn"),
-    "aws:bedrock/evaluationJob:EvaluationJob": _top_level("customerEncryptionKeyId"),
+    "aws:bedrock/agentcoreMemory:AgentcoreMemory": KeyLocation(key="encryptionKeyArn"),
+    "aws:bedrock/evaluationJob:EvaluationJob": KeyLocation(key="customerEncryptionKeyId"),
     "aws:bedrock/agentKnowledgeBase:AgentKnowledgeBase": KeyLocation(
         blocks=_managed_knowledge_base_encryption, key="kmsKeyArn",
         fix="knowledge_base_configuration.managed_knowledge_base_configuration.server_side_encryption_configuration="
@@ -176,14 +181,14 @@ KEY_LOCATIONS: dict[str, KeyLocation] = {
     "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate": _ECR,
     "aws:kinesis/stream:Stream": KeyLocation(key="kmsKeyId", algorithm="encryptionType", kms_algorithms=("KMS",),
                                              fix="encryption_type='KMS' and kms_key_id=key.arn (not alias/aws/kinesis)"),
-    "aws:kinesis/videoStream:VideoStream": _top_level("kmsKeyId"),
+    "aws:kinesis/videoStream:VideoStream": KeyLocation(key="kmsKeyId"),
     "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": KeyLocation(
         blocks=("serverSideEncryption",), enabled="enabled", key="keyArn", algorithm="keyType",
         kms_algorithms=("CUSTOMER_MANAGED_CMK",),
         fix="server_side_encryption={'enabled': True, 'key_type': 'CUSTOMER_MANAGED_CMK', 'key_arn': key.arn}"),
-    "aws:sagemaker/notebookInstance:NotebookInstance": _top_level("kmsKeyId"),
-    "aws:sagemaker/domain:Domain": _top_level("kmsKeyId"),
-    "aws:sagemaker/endpointConfiguration:EndpointConfiguration": _top_level("kmsKeyArn"),
+    "aws:sagemaker/notebookInstance:NotebookInstance": KeyLocation(key="kmsKeyId"),
+    "aws:sagemaker/domain:Domain": KeyLocation(key="kmsKeyId"),
+    "aws:sagemaker/endpointConfiguration:EndpointConfiguration": KeyLocation(key="kmsKeyArn"),
     "aws:sagemaker/trainingJob:TrainingJob": KeyLocation(blocks=("outputDataConfig",), key="kmsKeyId",
                                                           fix="output_data_config={'kms_key_id': key.arn, ...}"),
     "aws:sagemaker/featureGroup:FeatureGroup": KeyLocation(
@@ -192,47 +197,47 @@ KEY_LOCATIONS: dict[str, KeyLocation] = {
     "aws:eks/cluster:Cluster": KeyLocation(blocks=("encryptionConfig", "provider"), key="keyArn",
                                            fix="encryption_config={'provider': {'key_arn': key.arn}, 'resources': ['secrets']}"),
     "aws:lambda/function:Function": KeyLocation(key="kmsKeyArn", fix="kms_key_arn=key.arn (environment variables)"),
-    "aws:cloudtrail/eventDataStore:EventDataStore": _top_level("kmsKeyId"),
-    "aws:cloudwatch/eventArchive:EventArchive": _top_level("kmsKeyIdentifier"),
-    "aws:codeartifact/domain:Domain": _top_level("encryptionKey"),
-    "aws:codebuild/project:Project": _top_level("encryptionKey"),
-    "aws:codecommit/repository:Repository": _top_level("kmsKeyId"),
-    "aws:backup/vault:Vault": _top_level("kmsKeyArn"),
-    "aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault": _top_level("encryptionKeyArn"),
-    "aws:docdb/cluster:Cluster": _storage_encrypted("kmsKeyId", "kms_key_id"),
-    "aws:docdb/elasticCluster:ElasticCluster": _top_level("kmsKeyId"),
-    "aws:neptune/cluster:Cluster": _storage_encrypted("kmsKeyArn", "kms_key_arn"),
+    "aws:cloudtrail/eventDataStore:EventDataStore": KeyLocation(key="kmsKeyId"),
+    "aws:cloudwatch/eventArchive:EventArchive": KeyLocation(key="kmsKeyIdentifier"),
+    "aws:codeartifact/domain:Domain": KeyLocation(key="encryptionKey"),
+    "aws:codebuild/project:Project": KeyLocation(key="encryptionKey"),
+    "aws:codecommit/repository:Repository": KeyLocation(key="kmsKeyId"),
+    "aws:backup/vault:Vault": KeyLocation(key="kmsKeyArn"),
+    "aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault": KeyLocation(key="encryptionKeyArn"),
+    "aws:docdb/cluster:Cluster": KeyLocation(key="kmsKeyId", enabled="storageEncrypted"),
+    "aws:docdb/elasticCluster:ElasticCluster": KeyLocation(key="kmsKeyId"),
+    "aws:neptune/cluster:Cluster": KeyLocation(key="kmsKeyArn", enabled="storageEncrypted"),
     "aws:redshift/cluster:Cluster": KeyLocation(key="kmsKeyId", fix="encrypted=True and kms_key_id=key.arn"),
-    "aws:redshiftserverless/namespace:Namespace": _top_level("kmsKeyId"),
+    "aws:redshiftserverless/namespace:Namespace": KeyLocation(key="kmsKeyId"),
     "aws:elasticache/replicationGroup:ReplicationGroup": KeyLocation(
         key="kmsKeyId", enabled="atRestEncryptionEnabled", fix="at_rest_encryption_enabled=True and kms_key_id=key.arn"),
-    "aws:elasticache/serverlessCache:ServerlessCache": _top_level("kmsKeyId"),
-    "aws:memorydb/cluster:Cluster": _top_level("kmsKeyArn"),
-    "aws:memorydb/snapshot:Snapshot": _top_level("kmsKeyArn"),
-    "aws:dynamodb/tableReplica:TableReplica": _top_level("kmsKeyArn"),
-    "aws:dsql/cluster:Cluster": _top_level("kmsEncryptionKey"),
+    "aws:elasticache/serverlessCache:ServerlessCache": KeyLocation(key="kmsKeyId"),
+    "aws:memorydb/cluster:Cluster": KeyLocation(key="kmsKeyArn"),
+    "aws:memorydb/snapshot:Snapshot": KeyLocation(key="kmsKeyArn"),
+    "aws:dynamodb/tableReplica:TableReplica": KeyLocation(key="kmsKeyArn"),
+    "aws:dsql/cluster:Cluster": KeyLocation(key="kmsEncryptionKey"),
     "aws:keyspaces/table:Table": KeyLocation(
         blocks=("encryptionSpecification",), key="kmsKeyIdentifier", algorithm="type",
         kms_algorithms=("CUSTOMER_MANAGED_KMS_KEY",),
         fix="encryption_specification={'type': 'CUSTOMER_MANAGED_KMS_KEY', 'kms_key_identifier': key.arn}"),
-    "aws:timestreamwrite/database:Database": _top_level("kmsKeyId"),
+    "aws:timestreamwrite/database:Database": KeyLocation(key="kmsKeyId"),
     "aws:elasticsearch/domain:Domain": KeyLocation(blocks=("encryptAtRest",), enabled="enabled", key="kmsKeyId",
                                                    fix="encrypt_at_rest={'enabled': True, 'kms_key_id': key.arn}"),
     "aws:msk/cluster:Cluster": KeyLocation(blocks=("encryptionInfo",), key="encryptionAtRestKmsKeyArn",
                                            fix="encryption_info={'encryption_at_rest_kms_key_arn': key.arn}"),
     "aws:mq/broker:Broker": KeyLocation(blocks=("encryptionOptions",), key="kmsKeyId", aws_key_flags=("useAwsOwnedKey",),
                                         fix="encryption_options={'use_aws_owned_key': False, 'kms_key_id': key.arn}"),
-    "aws:mwaa/environment:Environment": _top_level("kmsKey"),
+    "aws:mwaa/environment:Environment": KeyLocation(key="kmsKey"),
     "aws:kendra/index:Index": KeyLocation(blocks=("serverSideEncryptionConfiguration",), key="kmsKeyId",
                                           fix="server_side_encryption_configuration={'kms_key_id': key.arn}"),
     "aws:efs/replicationConfiguration:ReplicationConfiguration": KeyLocation(
         blocks=("destination",), key="kmsKeyId", fix="destination={'kms_key_id': key.arn, ...}"),
-    **{f"aws:fsx/{kind}:{kind[0].upper()}{kind[1:]}": _top_level("kmsKeyId")
+    **{f"aws:fsx/{kind}:{kind[0].upper()}{kind[1:]}": KeyLocation(key="kmsKeyId")
        for kind in ("fileCache", "lustreFileSystem", "ontapFileSystem", "openZfsFileSystem", "windowsFileSystem")},
     "aws:ebs/snapshotCopy:SnapshotCopy": _ENCRYPTED_COPY,
     "aws:ec2/amiCopy:AmiCopy": _ENCRYPTED_COPY,
-    "aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy": _top_level("kmsKeyId"),
-    "aws:rds/snapshotCopy:SnapshotCopy": _top_level("kmsKeyId"),
+    "aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy": KeyLocation(key="kmsKeyId"),
+    "aws:rds/snapshotCopy:SnapshotCopy": KeyLocation(key="kmsKeyId"),
     "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": KeyLocation(
         key="kmsKeyId", fix="kms_key_id=key.arn"),
     "aws:s3tables/tableBucket:TableBucket": _S3_TABLES,
@@ -254,13 +259,13 @@ KEY_LOCATIONS: dict[str, KeyLocation] = {
     "aws:workspaces/workspace:Workspace": KeyLocation(
         key="volumeEncryptionKey", enabled="userVolumeEncryptionEnabled",
         fix="root_volume_encryption_enabled=True, user_volume_encryption_enabled=True and volume_encryption_key=key.arn"),
-    "aws:customerprofiles/domain:Domain": _top_level("defaultEncryptionKey"),
-    "aws:dms/replicationInstance:ReplicationInstance": _top_level("kmsKeyArn"),
-    "aws:dms/endpoint:Endpoint": _top_level("kmsKeyArn"),
-    "aws:dms/s3Endpoint:S3Endpoint": _top_level("kmsKeyArn"),
-    "aws:amp/workspace:Workspace": _top_level("kmsKeyArn"),
-    "aws:location/tracker:Tracker": _top_level("kmsKeyId"),
-    "aws:location/geofenceCollection:GeofenceCollection": _top_level("kmsKeyId"),
+    "aws:customerprofiles/domain:Domain": KeyLocation(key="defaultEncryptionKey"),
+    "aws:dms/replicationInstance:ReplicationInstance": KeyLocation(key="kmsKeyArn"),
+    "aws:dms/endpoint:Endpoint": KeyLocation(key="kmsKeyArn"),
+    "aws:dms/s3Endpoint:S3Endpoint": KeyLocation(key="kmsKeyArn"),
+    "aws:amp/workspace:Workspace": KeyLocation(key="kmsKeyArn"),
+    "aws:location/tracker:Tracker": KeyLocation(key="kmsKeyId"),
+    "aws:location/geofenceCollection:GeofenceCollection": KeyLocation(key="kmsKeyId"),
     "aws:qbusiness/application:Application": KeyLocation(blocks=("encryptionConfiguration",), key="kmsKeyId",
                                                          fix="encryption_configuration={'kms_key_id': key.arn}"),
     "aws:ec2/instance:Instance": KeyLocation(blocks=("rootBlockDevice",), enabled="encrypted", key="kmsKeyId",
@@ -323,7 +328,7 @@ def check(resource: ResourceView, config):
         if problem:
             problems.append(f"{_at(path, location.key)} {problem}")
     if problems:
-        problems.append(f"set {location.fix}")
+        problems.append(f"set {location.remedy()}")
     yield from settle(problems, unknowns, subject=describe(resource))
 
 
