@@ -77,7 +77,8 @@ def test_the_key_algorithm_input_does_not_apply_to_imports():
                                   "-----END CERTIFICATE-----\n"])
 def test_an_unreadable_body_blocks(body):
     bad = IMPORTED.replace(certificate_body=body)
-    run(POLICY, bad).assert_violation("certificateBody is not a readable PEM certificate", on=bad)
+    run(POLICY, bad).assert_violation(
+        "Certificate 'partner': certificateBody is not a readable PEM certificate, so its key cannot be judged.", on=bad)
 
 
 def test_a_body_of_the_wrong_type_blocks():

@@ -41,7 +41,7 @@ CURVES = {"secp256r1": "EC_prime256v1", "secp384r1": "EC_secp384r1", "secp521r1"
 def imported_algorithm(body: Any) -> str:
     """ACM's name for the public key in a PEM certificate body; ValueError when it is not one."""
     if not isinstance(body, str):
-        raise ValueError("not a string")
+        raise ValueError
     key = x509.load_pem_x509_certificate(body.encode()).public_key()
     if isinstance(key, rsa.RSAPublicKey):
         return f"RSA_{key.key_size}"
