@@ -41,14 +41,14 @@ def provider_view(provider: Any) -> Optional[ProviderView]:
 
 
 def resource_view(args: Any) -> ResourceView:
-    """From `ResourceValidationArgs`."""
+    """From `ResourceValidationArgs` (the SDK always sets `opts`; its `parent` is None for a root resource)."""
     return ResourceView(
         type=args.resource_type,
         name=args.name,
         urn=args.urn,
         props=plain(args.props),
         provider=provider_view(args.provider),
-        parent=args.opts.parent if args.opts else None,
+        parent=args.opts.parent,
     )
 
 

@@ -94,7 +94,7 @@ def waivers_in(policy: str, config: Any, *, waivable: bool, today: Optional[dt.d
     """The waivers in one policy's config (`waivers`, bounded by `waiverMaxDays`), each with its status."""
     if not isinstance(config, Mapping):
         return []
-    max_days = config.get(MAX_DAYS_KEY, DEFAULT_MAX_DAYS)
+    max_days = config.get(MAX_DAYS_KEY)
     return parse_waivers(policy, config.get("waivers"), waivable=waivable, today=today,
                          max_days=max_days if isinstance(max_days, int) and max_days > 0 else DEFAULT_MAX_DAYS)
 
