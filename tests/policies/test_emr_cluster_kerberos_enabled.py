@@ -62,7 +62,9 @@ def test_security_configuration_without_kerberos_blocks(document):
 
 def test_every_problem_in_one_finding():
     bad = CLUSTER.replace(security_configuration=None, kerberos_attributes=None)
-    run(POLICY, [bad]).assert_violation("securityConfiguration is not set", "kerberosAttributes.realm is not set", count=1)
+    run(POLICY, [bad]).assert_violation(
+        "Cluster 'spark': securityConfiguration is not set, so no Kerberos configuration applies; "
+        "kerberosAttributes.realm is not set, so its users are not authenticated by Kerberos.", count=1)
 
 
 def test_only_the_named_configuration_counts():
@@ -74,11 +76,19 @@ def test_only_the_named_configuration_counts():
 
 
 def test_unknowns_are_deferred():
-    run(POLICY, [CLUSTER.replace(security_configuration=UNKNOWN)]).assert_deferred(
+    result = run(POLICY, [CLUSTER.replace(security_configuration=UNKNOWN)]).assert_deferred(
         "Cluster 'spark': securityConfiguration unknown at preview")
+    assert result.deferred[0]["urn"] == CLUSTER.urn
+    both = CLUSTER.replace(security_configuration=UNKNOWN).unknown("kerberosAttributes", "realm")
+    run(POLICY, [both]).assert_deferred("Cluster 'spark': securityConfiguration, kerberosAttributes.realm unknown at preview")
+    parameter = resource(aws.ssm.Parameter, "sc-name", name="/emr/sc", type="String", value="kerberos")
+    from_elsewhere = resource(aws.emr.Cluster, "spark", property_dependencies={"securityConfiguration": [parameter]},
+                              **{**CLUSTER.arguments, "security_configuration": UNKNOWN})
+    run(POLICY, [SECURITY, parameter, from_elsewhere]).assert_deferred("securityConfiguration unknown at preview")
     run(POLICY, [SECURITY.replace(configuration=UNKNOWN), CLUSTER]).assert_deferred(
         "security configuration 'kerberos'.configuration unknown")
-    run(POLICY, [SECURITY, CLUSTER.unknown("kerberosAttributes", "realm")]).assert_deferred("kerberosAttributes.realm")
+    run(POLICY, [SECURITY, CLUSTER.unknown("kerberosAttributes", "realm")]).assert_deferred(
+        "Cluster 'spark': kerberosAttributes.realm unknown")
     run(POLICY, [SECURITY, CLUSTER.unknown("kerberosAttributes")]).assert_deferred("kerberosAttributes.realm")
 
 

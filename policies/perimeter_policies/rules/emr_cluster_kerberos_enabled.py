@@ -26,7 +26,7 @@ from typing import Any, Optional
 from ..model import Deferred, ResourceView, StackView, Violation, dig, is_unknown
 from ..rule import Rule
 from ._findings import describe
-from ._links import feeds, unresolved
+from ._links import feeds
 
 CLUSTER = "aws:emr/cluster:Cluster"
 SECURITY_CONFIGURATION = "aws:emr/securityConfiguration:SecurityConfiguration"
@@ -57,7 +57,7 @@ def _security_configuration_problem(stack: StackView, cluster: ResourceView, pen
     configuration = next((c for c in stack.of_type(SECURITY_CONFIGURATION)
                           if feeds(cluster, "securityConfiguration", c, name, (c.get("name"),))), None)
     if configuration is None:
-        if unresolved(stack, cluster, "securityConfiguration", name, (SECURITY_CONFIGURATION,)):
+        if is_unknown(name):  # not built from a security configuration here (feeds() would have matched it)
             pending.append("securityConfiguration")
             return None
         return f"securityConfiguration {name!r} is not an aws.emr.SecurityConfiguration declared in this stack"
