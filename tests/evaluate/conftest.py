@@ -38,5 +38,5 @@ def project_copy(tmp_path) -> Path:
     """The project without its venv, git and tests: safe to break."""
     target = tmp_path / "perimeter"
     shutil.copytree(ROOT, target, ignore=shutil.ignore_patterns(".venv", ".git", "tests", "__pycache__", ".tools",
-                                                                "evidence", "bench"))
+                                                                "evidence", "bench", "build"))
     return target

@@ -50,7 +50,9 @@ def test_bad_stack_config_is_one_line_naming_the_key(tmp_path):
     from .cli import run_cli
 
     project = tmp_path / "perimeter"
-    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".venv", ".git", "tests", "__pycache__"))
+    # Only the program and its config: caches and build outputs (build/, .tools/) can be hundreds of MB.
+    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".*", "tests", "build", "evidence", "__pycache__",
+                                                                 "*.egg-info"))
     stack_file = project / "stacks" / "Pulumi.dev.yaml"
     config = yaml.safe_load(stack_file.read_text())
     config["config"]["aws:region"] = "eu-westt-1"
