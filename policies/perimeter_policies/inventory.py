@@ -199,6 +199,10 @@ shared(("aws:apigateway/restApi:RestApi",), "endpointConfiguration",
        ("api-gateway-endpoint-type-approved", "api-gateway-stage-client-auth"),
        "api-gateway-endpoint-type-approved judges the REST API's endpoint type against the allow-list; "
        "api-gateway-stage-client-auth only follows a stage to its API to excuse a PRIVATE one from client certificates")
+shared(("aws:apigateway/methodSettings:MethodSettings",), "settings",
+       ("service-encryption-enabled", "service-logging-attached"),
+       "one block, different fields: service-logging-attached judges the execution logging level (loggingLevel), "
+       "service-encryption-enabled judges that a cache is encrypted (cachingEnabled, cacheDataEncrypted)")
 shared(("aws:ecs/taskDefinition:TaskDefinition",), "containerDefinitions",
        ("ecs-task-definition-hardened", "no-plaintext-secrets"),
        "one JSON document, different fields: ecs-task-definition-hardened judges privilege, user, root file system, "
