@@ -227,3 +227,29 @@ def test_customer_keys_and_aliases_pass(name, partition, region, account, form):
 def test_fix_names_the_python_argument_of_a_top_level_key(type_, key, fix):
     result = run(type_, mutated(COMPLIANT[type_], (key,), REMOVE))
     assert result.violations[0][0].splitlines()[1].endswith(f"{key} is not set; {fix}")
+
+
+@pytest.mark.parametrize("first", [UNKNOWN, "aws:kms"], ids=["unknown-block", "not-a-block"])
+def test_every_block_is_read_after_an_unknown_or_malformed_one(first):
+    inputs = {"vectorBucketName": "kb-vectors", "encryptionConfigurations": [first, {"sseType": "AES256"}]}
+    result = run(VECTOR_BUCKET, inputs)
+    assert len(result.violations) == 1 and "encryptionConfigurations[1].sseType is 'AES256'" in result.violations[0][0]
+
+
+@pytest.mark.parametrize("type_, path, deferred", [
+    (QUEUE, ("sqsManagedSseEnabled",), "sqsManagedSseEnabled"),
+    (AOSS_COLLECTION, ("encryptionConfigs", 0, "awsOwnedKey"), "encryptionConfigs[0].awsOwnedKey"),
+    (SSE, S3_ALGORITHM, "rules[0].applyServerSideEncryptionByDefault.sseAlgorithm"),
+    (DB_INSTANCE, ("storageEncrypted",), "storageEncrypted"),
+    (AOSS_POLICY, ("type",), "type"),
+], ids=lambda v: v if isinstance(v, str) else None)
+def test_deferral_names_the_unknown_setting_by_its_path(type_, path, deferred):
+    result = run(type_, mutated(COMPLIANT[type_], path, UNKNOWN))
+    assert result.clean and [d["message"] for d in result.deferred] == [
+        f"{type_.rsplit(':', 1)[-1]} 'subject': {deferred} unknown at preview"]
+
+
+@pytest.mark.parametrize("flag, passes", [(" True ", True), ("true", True), ("false", False), ("yes", False)])
+def test_encryption_flag_written_as_a_string_counts_only_when_it_says_true(flag, passes):
+    result = run(VOLUME, mutated(COMPLIANT[VOLUME], ("encrypted",), flag))
+    assert result.clean if passes else f"encrypted is {flag!r}, not true" in result.violations[0][0]

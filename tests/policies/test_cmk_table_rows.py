@@ -224,3 +224,9 @@ def test_every_type_the_rule_declares_is_tested_here_or_in_the_older_baselines()
 
     typed = {resource(c, "x").type for c in SIMPLE} | {p.values[0].type for p in COMPLEX}
     assert typed | set(OLDER) == set(testing.rule_named(POLICY).resource_types)
+
+
+def test_secure_string_parameter_finding_names_the_key_argument_at_the_top_level():
+    secret = resource(aws.ssm.Parameter, "subject", type="SecureString", value=UNKNOWN)
+    run(POLICY, secret).assert_violation("Parameter 'subject': keyId is not set; set key_id=key.arn on SecureString",
+                                         on=secret)
