@@ -61,3 +61,24 @@ def test_arn_unknown_at_preview_is_deferred():
 def test_cannot_be_waived():
     result = analyze(POLICY, subject(ATTACHMENTS[0], "arn:aws:iam::aws:policy/AdministratorAccess"), {"waivers": [WAIVER]})
     assert not result.waived and "cannot be waived" in result.violations[0][0]
+
+
+def test_finding_names_the_policy_and_why():
+    result = analyze(POLICY, subject(ATTACHMENTS[0], "arn:aws:iam::aws:policy/AdministratorAccess"))
+    assert ("RolePolicyAttachment 'data': policyArn attaches the AWS-managed policy "
+            "'arn:aws:iam::aws:policy/AdministratorAccess', which grants administrator or full access.") \
+        in result.violations[0][0].splitlines()
+
+
+def test_an_unknown_arn_does_not_hide_a_later_admin_one():
+    role = resource(ROLE, "data", {"managedPolicyArns": [UNKNOWN, "arn:aws:iam::aws:policy/AdministratorAccess"]},
+                    region=None)
+    result = analyze(POLICY, role)
+    assert len(result.violations) == 1 and "'arn:aws:iam::aws:policy/AdministratorAccess'" in result.violations[0][0]
+    assert [d["message"] for d in result.deferred] == ["Role 'data': managedPolicyArns is unknown at preview"]
+
+
+def test_an_entry_that_is_not_an_arn_string_is_not_a_managed_policy():
+    role = resource(ROLE, "data", {"managedPolicyArns": [{"arn": "arn:aws:iam::aws:policy/AdministratorAccess"}]},
+                    region=None)
+    assert analyze(POLICY, role).clean
