@@ -113,3 +113,24 @@ def test_waiver_waives():
     spare = resource(aws.ec2.Eip, "spare", domain="vpc")
     run(POLICY, IN_USE + [spare],
         waivers=[waiver(spare, reason="Reserved for the allow-listed partner egress address (NET-77)")]).assert_waived()
+
+
+def test_known_allocation_ids_inside_mappings_match_at_update():
+    eip = with_outputs(EIP, id="eipalloc-0abc", allocationId="eipalloc-0abc")
+    balancer = resource(aws.lb.LoadBalancer, "ingress", load_balancer_type="network",
+                        subnet_mappings=[{"subnet_id": "subnet-0abc", "allocation_id": "eipalloc-0abc"}])
+    regional = resource(aws.ec2.NatGateway, "regional", availability_mode="regional", vpc_id="vpc-0abc",
+                        availability_zone_addresses=[{"availability_zone": "eu-west-1a",
+                                                      "allocation_ids": ["eipalloc-0abc"]}])
+    for user in (balancer, regional):
+        run(POLICY, [eip, user]).assert_clean()
+    # A subnet id in a mapping is not an allocation id, even when equal to one.
+    subnet_only = balancer.replace(subnet_mappings=[{"subnet_id": "eipalloc-0abc"}])
+    run(POLICY, [eip, subnet_only]).assert_violation("attached to nothing", on=eip)
+
+
+def test_deferral_names_the_unmatched_resource():
+    spare = resource(aws.ec2.Eip, "spare", domain="vpc")
+    balancer = resource(aws.lb.LoadBalancer, "ingress", load_balancer_type="network", subnet_mappings=UNKNOWN)
+    result = run(POLICY, [spare, balancer]).assert_deferred("Eip 'spare': a reference to it is unknown at preview")
+    assert result.deferred[0]["urn"] == "urn:pulumi:test::perimeter::aws:ec2/eip:Eip::spare"
