@@ -61,7 +61,7 @@ def test_wrongly_typed_values_are_findings():
     run(POLICY, PLAN.set("rules", 0, "lifecycle", "deleteAfter", "35")).assert_violation("deleteAfter is '35'")
     run(POLICY, PLAN.set("rules", 0, "lifecycle", "deleteAfter", True)).assert_violation("deleteAfter is True")
     run(POLICY, PLAN.set("rules", 0, "not a rule")).assert_violation("rules[0] is 'not a rule'")
-    run(POLICY, PLAN.set("rules", [])).assert_violation("rules is empty")
+    run(POLICY, PLAN.set("rules", [])).assert_violation("Plan 'data': rules is empty;")
 
 
 def test_limits_are_configurable():
@@ -78,10 +78,10 @@ def test_limits_are_configurable():
     (("rules", 0, "schedule"), "rules[0].schedule"),
     (("rules", 0, "lifecycle", "deleteAfter"), "rules[0].lifecycle.deleteAfter"),
     (("rules", 0, "copyActions"), "rules[0].copyActions"),
-    (("rules", 0, "copyActions", 0, "lifecycle", "deleteAfter"), "copyActions[0].lifecycle.deleteAfter"),
+    (("rules", 0, "copyActions", 0, "lifecycle", "deleteAfter"), "rules[0].copyActions[0].lifecycle.deleteAfter"),
 ])
 def test_unknown_at_preview_is_deferred(path, named):
-    run(POLICY, PLAN.unknown(*path)).assert_deferred(named)
+    run(POLICY, PLAN.unknown(*path)).assert_deferred(f"Plan 'data': {named} unknown at preview")
 
 
 def test_known_problem_blocks_beside_an_unknown():
@@ -108,7 +108,16 @@ def test_gap_is_the_longest_wait_between_runs_over_a_week(hours, weekdays):
     assert longest_gap_hours(schedule) == max(b - a for a, b in zip(week, week[1:]))
 
 
-@pytest.mark.parametrize("schedule", [None, 5, "cron(0 5 ? * *)", "cron(0 25 ? * * *)", "cron(0 5-3 ? * * *)",
+@pytest.mark.parametrize("schedule, gap", [
+    ("cron(0 * ? * * *)", 1), ("cron(15 0-23 ? * * *)", 1), ("cron(0 1-3 ? * * *)", 22),
+    ("cron(0 5 28 * ? *)", 744), ("cron(0 5 1,15 * ? *)", 408), ("cron(0 5 ? * MON,THU *)", 96),
+])
+def test_gaps_of_common_schedules(schedule, gap):
+    assert longest_gap_hours(schedule) == gap
+
+
+@pytest.mark.parametrize("schedule", [None, 5, "cron(0 5 ? * *)", "cron(0 5 ? * * *", "xcron(0 5 ? * * *)",
+                                      "cron(0 24 ? * * *)", "cron(0 5 ? * 8 *)", "cron(0 5 32 * ? *)", "cron(0 25 ? * * *)", "cron(0 5-3 ? * * *)",
                                       "cron(0 5 ? * FUNDAY *)", "cron(0 5 1 * MON *)", "cron(0 5 ? * 2#1 *)",
                                       "cron(0 5 29 * ? *)", "cron(0 5/0 ? * * *)", "cron(0 5 ? * * 2027)"])
 def test_unreadable_schedules_have_no_gap(schedule):

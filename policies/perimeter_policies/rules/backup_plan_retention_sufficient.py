@@ -82,19 +82,20 @@ def longest_gap_hours(schedule: Any) -> Optional[int]:
     if hours is None or month != "*" or year != "*":
         return None
     if day_of_month in EVERY and day_of_week in EVERY:
-        days, cycle = {0}, 1
+        days, cycle = {1}, 1
     elif day_of_month == "?":
         weekdays = _expand(day_of_week, 1, 7, WEEKDAYS)
         if weekdays is None:
             return None
-        days, cycle = {d - 1 for d in weekdays}, 7
+        days, cycle = weekdays, 7
     elif day_of_week == "?":
         month_days = _expand(day_of_month, 1, 31)
         if month_days is None or max(month_days) > LAST_SAFE_DAY_OF_MONTH:
             return None
-        days, cycle = {d - 1 for d in month_days}, 31
+        days, cycle = month_days, 31
     else:
         return None  # AWS requires one of the two day fields to be "?"
+    # Only gaps matter, so day numbers need no common origin.
     runs = sorted(day * 24 + hour for day in days for hour in hours)
     wrap = cycle * 24 - runs[-1] + runs[0]
     return max([later - earlier for earlier, later in zip(runs, runs[1:])] + [wrap])
