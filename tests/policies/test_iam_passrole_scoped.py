@@ -70,3 +70,18 @@ def test_unknown_resource_is_deferred():
 def test_waiver_applies():
     result = analyze(POLICY, subject("aws:iam/policy:Policy", {**SCOPED, "Resource": "*"}), {"waivers": [WAIVER]})
     assert not result.violations and len(result.waived) == 1
+
+
+@pytest.mark.parametrize("resource_", [
+    "arn:aws:iam::111122223333:*", "arn:aws-cn:iam::111122223333:role/*", "ARN:AWS:IAM::111122223333:ROLE/*",
+    " * ", "arn:*:iam::111122223333:role/*",
+], ids=["every-iam-resource-in-account", "other-partition", "upper-case", "padded-star", "any-partition"])
+def test_other_spellings_of_every_role_block(resource_):
+    result = analyze(POLICY, subject("aws:iam/policy:Policy", {**SCOPED, "Resource": [LAMBDA_ROLE, resource_]}))
+    assert len(result.violations) == 1 and "iam:PassRole on every role" in result.violations[0][0]
+
+
+@pytest.mark.parametrize("resource_", ["arn:aws:iam::111122223333:role/*-admin", "arn:aws:iam::111122223333:user/*",
+                                       "arn:aws:s3:::*"], ids=["suffix-pattern", "users", "other-service"])
+def test_resources_that_are_not_every_role_pass(resource_):
+    assert analyze(POLICY, subject("aws:iam/policy:Policy", {**SCOPED, "Resource": resource_})).clean
