@@ -82,3 +82,34 @@ def test_cannot_be_waived():
     result = analyze(POLICY, role(policy({"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"})),
                      {"waivers": [WAIVER]})
     assert not result.waived and "cannot be waived" in result.violations[0][0]
+
+
+def test_findings_say_who_could_assume_the_role():
+    open_ = analyze(POLICY, role(policy(LAMBDA, {k: v for k, v in GITHUB_MAIN.items() if k != "Condition"})))
+    assert open_.violations[0][0].splitlines()[1] == ('Role \'data\': assumeRolePolicy statement 2 (Sid "GitHubMain") '
+                                                      'allow(s) anyone, any account or any identity-token holder to '
+                                                      'assume the role.')
+    assert analyze(POLICY, role(None)).violations[0][0].splitlines()[1] == "Role 'data' has no assumeRolePolicy."
+
+
+@pytest.mark.parametrize("statement", [
+    pytest.param({"Principal": {"Federated": "cognito-identity.amazonaws.com"}, "Action": "sts:AssumeRoleWithWebIdentity",
+                  "Condition": {"StringEquals": {"cognito-identity.amazonaws.com:sub": "eu-west-1:0000-1111"}}},
+                 id="cognito-identity-pinned"),
+    pytest.param({**GITHUB_MAIN, "Effect": "Deny", "Condition": {}}, id="deny-web-identity"),
+    pytest.param({"Principal": {"Federated": f"arn:aws:iam::{ACCOUNT}:saml-provider/okta"},
+                  "Action": "sts:AssumeRoleWithSAML"}, id="saml-is-not-web-identity"),
+    pytest.param({"Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRoleWithWebIdentity"},
+                 id="service-principal"),
+])
+def test_trusts_that_are_not_open_web_identity_pass(statement):
+    assert analyze(POLICY, role(policy({"Effect": "Allow", **statement}))).clean
+
+
+@pytest.mark.parametrize("condition", [
+    {"StringEquals": {"token.actions.githubusercontent.com:subject": "repo:acme/perimeter:ref:refs/heads/main"}},
+    {"StringEquals": {"cognito-identity.amazonaws.com:amr": "authenticated"}},
+], ids=["not-the-sub-key", "cognito-without-pool"])
+def test_web_identity_pinned_on_another_key_blocks(condition):
+    statement = {**GITHUB_MAIN, "Condition": condition}
+    assert len(analyze(POLICY, role(policy(statement))).violations) == 1
