@@ -176,3 +176,61 @@ def test_geography_prefix_is_found_in_ids_and_arns(geography, as_arn, model):
     value = f"arn:aws:bedrock:eu-west-1:111122223333:inference-profile/{profile}" if as_arn else profile
     result = run(AGENT, _with(COMPLIANT[AGENT], ("foundationModel",), value))
     assert bool(result.violations) == (geography != "eu")
+
+
+APPROVED = "['eu-central-1', 'eu-west-1']"
+
+
+@pytest.mark.parametrize("case, change, line", [
+    ("provider-region-unapproved", dict(region="us-east-1"),
+     f"Queue 'subject': its provider 'default_7_51_1' region is 'us-east-1', not one of the approved regions {APPROVED}."),
+    ("provider-region-absent", dict(region=None),
+     "Queue 'subject': its provider 'default_7_51_1' region is not set, so it would come from the environment of "
+     f"whoever deploys; residency is asserted, not assumed: set region to one of {APPROVED}."),
+    ("resource-region-unknown", dict(inputs={"region": UNKNOWN}),
+     "Queue 'subject': its region input is unknown at preview; residency is asserted, not assumed: set region to a "
+     f"literal, one of {APPROVED}."),
+], ids=lambda v: v if isinstance(v, str) and len(v) < 40 else None)
+def test_region_finding_says_where_the_region_comes_from_and_what_to_set(case, change, line):
+    inputs = {**COMPLIANT[QUEUE], **change.get("inputs", {})}
+    result = run(QUEUE, inputs, region=change.get("region", "eu-west-1"))
+    assert result.violations[0][0].splitlines()[1] == line
+
+
+def test_resource_without_any_provider_blocks():
+    record = resource(QUEUE, "subject", COMPLIANT[QUEUE])
+    record["provider"] = None
+    result = analyze(POLICY, record)
+    assert len(result.violations) == 1 and result.violations[0][0].splitlines()[1] == (
+        "Queue 'subject' has no AWS provider, so its region is not asserted; use a provider with region set to one "
+        f"of {APPROVED}.")
+
+
+def test_route_findings_name_the_reference_its_region_and_its_geography():
+    arn = "arn:aws:bedrock:us-east-1::foundation-model/us.anthropic.claude-3-haiku-20240307-v1:0"
+    result = run(AGENT, _with(COMPLIANT[AGENT], ("foundationModel",), arn))
+    assert [m.splitlines()[1] for m, _ in result.violations] == [
+        f"AgentAgent 'subject': foundationModel '{arn}' is in region 'us-east-1', not one of the approved regions "
+        f"{APPROVED}.",
+        f"AgentAgent 'subject': foundationModel '{arn}' is a 'us.' cross-region profile that routes requests across "
+        "that geography, which is not in the approved geographies ['eu']; use an approved geography's profile or an "
+        "in-region model id."]
+    deferred = run(AGENT, _with(COMPLIANT[AGENT], ("foundationModel",), UNKNOWN)).deferred
+    assert [d["message"] for d in deferred] == ["AgentAgent 'subject': foundationModel is unknown at preview"]
+
+
+@pytest.mark.parametrize("reference", [
+    "arn:aws:bedrock:us-east-1",                                    # too short to carry a resource: no route read
+    "arn:aws:bedrock:eu-west-1:111122223333:inference-profile/eu.anthropic.claude-sonnet-4-20250514-v1:0",
+    "arn:aws:bedrock:eu-west-1::foundation-model/us",                # no dot: a model name, not a geography
+    "useast.anthropic.claude-v1:0",                                  # an unknown prefix is not a geography
+], ids=["short-arn", "eu-profile-arn", "no-dot", "unknown-prefix"])
+def test_references_without_an_unapproved_route_pass(reference):
+    assert run(AGENT, _with(COMPLIANT[AGENT], ("foundationModel",), reference)).clean
+
+
+def test_every_model_reference_is_read_after_an_unknown_one():
+    inputs = {**COMPLIANT[PROMPT], "variants": [{"name": "a", "templateType": "TEXT", "modelId": UNKNOWN},
+                                                {"name": "b", "templateType": "TEXT", "modelId": "us.amazon.nova-pro-v1:0"}]}
+    result = run(PROMPT, inputs)
+    assert len(result.violations) == 1 and "variants[1].modelId" in result.violations[0][0]
