@@ -31,7 +31,9 @@ def test_ssh_key_pair_blocks(subject):
 
 
 def test_instance_without_a_profile_blocks_but_a_template_may_leave_it_to_its_user():
-    run(POLICY, INSTANCE.replace(iam_instance_profile=None)).assert_violation("iamInstanceProfile is not set")
+    run(POLICY, INSTANCE.replace(iam_instance_profile=None)).assert_violation(
+        "Instance 'worker': iamInstanceProfile is not set, so the instance's AWS credentials come from elsewhere.")
+    run(POLICY, INSTANCE.replace(iam_instance_profile="worker-profile")).assert_clean()
     run(POLICY, TEMPLATE).assert_clean()
 
 
@@ -77,8 +79,9 @@ def test_attaching_an_interface_to_an_instance_blocks():
 
 
 def test_unknown_values_are_deferred():
-    run(POLICY, INSTANCE.unknown("metadataOptions", "httpTokens")).assert_deferred("httpTokens")
-    run(POLICY, TEMPLATE.replace(key_name=UNKNOWN)).assert_deferred("keyName")
+    run(POLICY, INSTANCE.unknown("metadataOptions", "httpTokens")).assert_deferred(
+        "Instance 'worker': metadataOptions.httpTokens unknown at preview")
+    run(POLICY, TEMPLATE.replace(key_name=UNKNOWN)).assert_deferred("LaunchTemplate 'workers': keyName unknown at preview")
     run(POLICY, INSTANCE.unknown("monitoring")).assert_deferred("Instance 'worker': monitoring unknown at preview")
     run(POLICY, TEMPLATE.unknown("monitoring")).assert_deferred(
         "LaunchTemplate 'workers': monitoring.enabled unknown at preview")

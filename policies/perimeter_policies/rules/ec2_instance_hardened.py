@@ -30,7 +30,7 @@ Values unknown at preview are deferred.
 
 from __future__ import annotations
 
-from ..model import ResourceView, is_unknown
+from ..model import ResourceView, Violation, is_unknown
 from ..rule import Rule
 from ._findings import describe, settle
 
@@ -74,8 +74,8 @@ def _interfaces(instance: ResourceView, problems: list, unknowns: list) -> None:
 def check(resource: ResourceView, config):
     problems, unknowns = [], []
     if resource.type == INTERFACE_ATTACHMENT:
-        problems.append("attaches a second network interface to a running instance; use one interface per instance")
-        yield from settle(problems, unknowns, subject=describe(resource))
+        yield Violation(f"{describe(resource)}: attaches a second network interface to a running instance; use one "
+                        "interface per instance.")
         return
     tokens = resource.get("metadataOptions", "httpTokens")
     if is_unknown(tokens):
