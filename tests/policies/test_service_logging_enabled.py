@@ -1,8 +1,10 @@
 """service-logging-enabled: a compliant baseline of each type, one mutation per violation, unknowns, waivers."""
 
+import jsonschema
 import pulumi_aws as aws
 import pytest
 from hypothesis import given, settings, strategies as st
+from perimeter_policies.pack import load_rules
 from perimeter_policies.testing import UNKNOWN, resource, run, waiver
 
 POLICY = "service-logging-enabled"
@@ -198,3 +200,112 @@ def test_waiver_waives_and_expired_waiver_does_not():
     bad = COMPLIANT[type_].replace(**arguments)
     run(POLICY, bad, waivers=[waiver(bad)]).assert_waived()
     run(POLICY, bad, waivers=[waiver(bad, days=-1)]).assert_violation("expired on")
+
+
+# --- exact findings: the property, the value and the fix, as a developer reads them -------------------
+
+EXACT_VIOLATIONS = [
+    ("aws:apigateway/stage:Stage", {"xray_tracing_enabled": None},
+     "Stage 'api': xrayTracingEnabled is not true; set xray_tracing_enabled=True."),
+    ("aws:appsync/graphQLApi:GraphQLApi", {"log_config": {"field_log_level": "NONE", "cloudwatch_logs_role_arn": "r"}},
+     "GraphQLApi 'graph': logConfig.fieldLogLevel is 'NONE', not one of ['ALL', 'DEBUG', 'ERROR', 'INFO']; set "
+     "log_config={'field_log_level': 'ERROR', 'cloudwatch_logs_role_arn': role.arn}."),
+    ("aws:appsync/graphQLApi:GraphQLApi", {"log_config": {"field_log_level": "ALL", "cloudwatch_logs_role_arn": ""}},
+     "GraphQLApi 'graph': logConfig.cloudwatchLogsRoleArn is not set, so AppSync cannot write its logs."),
+    ("aws:codebuild/project:Project", {"logs_config": {"cloudwatch_logs": {"status": "DISABLED"}}},
+     "Project 'build': logsConfig disables CloudWatch logs and enables no S3 logs, so builds leave no log."),
+    ("aws:codebuild/project:Project", {"logs_config": {"s3_logs": {"status": "ENABLED", "encryption_disabled": True}}},
+     "Project 'build': logsConfig.s3Logs.encryptionDisabled is true; leave it unset so build logs are encrypted."),
+    ("aws:eks/cluster:Cluster", {"enabled_cluster_log_types": ["api", "authenticator"]},
+     "Cluster 'apps': enabledClusterLogTypes lacks ['audit', 'controllerManager', 'scheduler']; list them in "
+     "enabled_cluster_log_types."),
+    ("aws:opensearch/domain:Domain", {"log_publishing_options": SEARCH_LOGS[1:]},
+     "Domain 'search': logPublishingOptions does not publish ['AUDIT_LOGS'] to CloudWatch Logs; add "
+     "log_publishing_options=[{'log_type': ..., 'cloudwatch_log_group_arn': log_group.arn}]."),
+    ("aws:elasticbeanstalk/environment:Environment", {"settings": None},
+     "Environment 'web': settings do not stream instance logs to CloudWatch; add {'namespace': "
+     "'aws:elasticbeanstalk:cloudwatch:logs', 'name': 'StreamLogs', 'value': 'true'}."),
+    ("aws:mq/broker:Broker", {"logs": None}, "Broker 'events': logs.audit is not true; set logs={'audit': True}."),
+    ("aws:neptune/cluster:Cluster", {"enable_cloudwatch_logs_exports": None},
+     "Cluster 'graph-db': enableCloudwatchLogsExports lacks ['audit']; list them in enable_cloudwatch_logs_exports."),
+    ("aws:rds/instance:Instance", {"enabled_cloudwatch_logs_exports": ["upgrade"]},
+     "Instance 'cards': enabledCloudwatchLogsExports lacks ['postgresql']; list them in "
+     "enabled_cloudwatch_logs_exports."),
+    ("aws:rds/instance:Instance", {"engine": None, "enabled_cloudwatch_logs_exports": None},
+     "Instance 'cards': enabledCloudwatchLogsExports is empty for engine None; export the engine's logs."),
+    ("aws:sfn/stateMachine:StateMachine", {"logging_configuration": None},
+     "StateMachine 'flow': loggingConfiguration.level is OFF (the default), not one of ['ALL', 'ERROR', 'FATAL']; "
+     "set logging_configuration={'level': 'ERROR', 'log_destination': f'{log_group.arn}:*'}."),
+    ("aws:sfn/stateMachine:StateMachine", {"logging_configuration": {"level": "ALL"}},
+     "StateMachine 'flow': loggingConfiguration.logDestination is not set."),
+]
+
+
+@pytest.mark.parametrize("type_, arguments, line", EXACT_VIOLATIONS)
+def test_each_finding_names_the_property_and_the_fix(type_, arguments, line):
+    result = run(POLICY, COMPLIANT[type_].replace(**arguments))
+    assert [message.splitlines()[1] for message, _ in result.violations] == [line]
+
+
+EXACT_DEFERRALS = [
+    (lambda: COMPLIANT["aws:apigateway/stage:Stage"].unknown("xrayTracingEnabled"),
+     "Stage 'api': xrayTracingEnabled unknown at preview"),
+    (lambda: COMPLIANT["aws:appsync/graphQLApi:GraphQLApi"].unknown("logConfig", "fieldLogLevel"),
+     "GraphQLApi 'graph': logConfig.fieldLogLevel unknown at preview"),
+    (lambda: COMPLIANT["aws:codebuild/project:Project"].replace(logs_config={"cloudwatch_logs": {"status": UNKNOWN}}),
+     "Project 'build': logsConfig unknown at preview"),
+    (lambda: COMPLIANT["aws:codebuild/project:Project"].replace(
+        logs_config={"cloudwatch_logs": {"status": "DISABLED"}, "s3_logs": {"status": UNKNOWN}}),
+     "Project 'build': logsConfig unknown at preview"),
+    (lambda: COMPLIANT["aws:codebuild/project:Project"].replace(logs_config={"s3_logs": {"encryption_disabled": UNKNOWN}}),
+     "Project 'build': logsConfig.s3Logs.encryptionDisabled unknown at preview"),
+    (lambda: COMPLIANT["aws:eks/cluster:Cluster"].unknown("enabledClusterLogTypes"),
+     "Cluster 'apps': enabledClusterLogTypes unknown at preview"),
+    (lambda: COMPLIANT["aws:opensearch/domain:Domain"].unknown("logPublishingOptions"),
+     "Domain 'search': logPublishingOptions unknown at preview"),
+    (lambda: COMPLIANT["aws:opensearch/domain:Domain"].unknown("logPublishingOptions", 1, "logType"),
+     "Domain 'search': logPublishingOptions unknown at preview"),
+    (lambda: COMPLIANT["aws:elasticbeanstalk/environment:Environment"].unknown("settings"),
+     "Environment 'web': settings unknown at preview"),
+    (lambda: COMPLIANT["aws:elasticbeanstalk/environment:Environment"].unknown("settings", 0, "value"),
+     "Environment 'web': settings.StreamLogs unknown at preview"),
+    (lambda: COMPLIANT["aws:mq/broker:Broker"].unknown("engineType"), "Broker 'events': engineType unknown at preview"),
+    (lambda: COMPLIANT["aws:mq/broker:Broker"].unknown("logs", "audit"), "Broker 'events': logs.audit unknown at preview"),
+    (lambda: COMPLIANT["aws:rds/instance:Instance"].unknown("engine"), "Instance 'cards': engine unknown at preview"),
+    (lambda: COMPLIANT["aws:rds/instance:Instance"].replace(engine=None, enabled_cloudwatch_logs_exports=UNKNOWN),
+     "Instance 'cards': enabledCloudwatchLogsExports unknown at preview"),
+    (lambda: COMPLIANT["aws:sfn/stateMachine:StateMachine"].unknown("loggingConfiguration", "level"),
+     "StateMachine 'flow': loggingConfiguration.level unknown at preview"),
+]
+
+
+@pytest.mark.parametrize("subject, message", EXACT_DEFERRALS)
+def test_each_deferral_names_what_preview_cannot_see(subject, message):
+    result = run(POLICY, subject())
+    assert result.clean and [d["message"].splitlines()[-1] for d in result.deferred] == [message], result.deferred
+
+
+def test_unreadable_entries_are_skipped_not_read_as_the_end():
+    five = [SEARCH_LOGS[0], *SEARCH_LOGS]
+    search = COMPLIANT["aws:opensearch/domain:Domain"].replace(log_publishing_options=five)
+    run(POLICY, search.set("logPublishingOptions", 0, "not-an-option")).assert_clean()
+    other = {"namespace": INSTANCE_TYPE, "name": "EnvironmentType", "value": "SingleInstance"}
+    run(POLICY, COMPLIANT["aws:elasticbeanstalk/environment:Environment"].replace(settings=[other, STREAM_LOGS])
+        ).assert_clean()
+
+
+@pytest.mark.parametrize("key, good, bad", [
+    ("eksLogTypes", ["audit"], [["kubelet"], [], ["audit", "audit"], "audit"]),
+    ("searchDomainLogTypes", ["AUDIT_LOGS"], [["SLOW"], [], ["AUDIT_LOGS", "AUDIT_LOGS"]]),
+    ("appsyncFieldLogLevels", ["ERROR", "ALL"], [["NONE"], [], ["ALL", "ALL"]]),
+    ("stateMachineLogLevels", ["FATAL"], [["OFF"], [], ["ALL", "ALL"]]),
+    ("neptuneLogExports", ["slowquery"], [[], [""], "audit"]),
+    ("rdsLogExports", {"postgres": ["postgresql"]}, [{}, {"postgres": []}, {"postgres": [""]}, ["postgresql"]]),
+])
+def test_config_schema_accepts_real_values_and_refuses_empty_unknown_or_repeated_ones(key, good, bad):
+    schema = next(r for r in load_rules() if r.name == POLICY).config_properties[key]
+    assert isinstance(schema["description"], str) and schema["description"].strip()
+    jsonschema.validate(good, schema)
+    for value in bad:
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(value, schema)

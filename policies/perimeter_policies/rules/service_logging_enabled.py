@@ -56,8 +56,8 @@ from ._findings import describe, settle
 
 EKS_LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
 SEARCH_LOG_TYPES = ("AUDIT_LOGS", "ES_APPLICATION_LOGS", "INDEX_SLOW_LOGS", "SEARCH_SLOW_LOGS")
-APPSYNC_LEVELS = ("ALL", "DEBUG", "ERROR", "INFO", "NONE")
-STATE_MACHINE_LEVELS = ("ALL", "ERROR", "FATAL", "OFF")
+APPSYNC_LEVELS = ("ALL", "DEBUG", "ERROR", "INFO")  # NONE is no logging: never allowed
+STATE_MACHINE_LEVELS = ("ALL", "ERROR", "FATAL")  # OFF (the default) is no logging: never allowed
 BEANSTALK_LOGS = ("aws:elasticbeanstalk:cloudwatch:logs", "StreamLogs")
 RDS_LOG_EXPORTS = {
     "postgres": ["postgresql"],
@@ -207,7 +207,7 @@ def _state_machine(machine: ResourceView, config, problems: list, unknowns: list
     allowed = config["stateMachineLogLevels"]
     if is_unknown(level):
         unknowns.append("loggingConfiguration.level")
-    elif (level if level is not None else "OFF") not in allowed:
+    elif level not in allowed:
         problems.append(f"loggingConfiguration.level is {level or 'OFF (the default)'}, not one of {list(allowed)}; "
                         "set logging_configuration={'level': 'ERROR', 'log_destination': f'{log_group.arn}:*'}")
     elif not present(destination):
@@ -272,8 +272,8 @@ RULE = Rule(
     default_config={
         "eksLogTypes": list(EKS_LOG_TYPES),
         "searchDomainLogTypes": list(SEARCH_LOG_TYPES),
-        "appsyncFieldLogLevels": ["ALL", "DEBUG", "ERROR", "INFO"],
-        "stateMachineLogLevels": ["ALL", "ERROR", "FATAL"],
+        "appsyncFieldLogLevels": list(APPSYNC_LEVELS),
+        "stateMachineLogLevels": list(STATE_MACHINE_LEVELS),
         "neptuneLogExports": ["audit"],
         "rdsLogExports": RDS_LOG_EXPORTS,
     },
