@@ -2,9 +2,11 @@
 
 from dataclasses import replace
 
+import jsonschema
 import pulumi_aws as aws
 import pytest
 from hypothesis import given, settings, strategies as st
+from perimeter_policies.pack import load_rules
 from perimeter_policies.testing import UNKNOWN, resource, run, waiver
 
 POLICY = "service-logging-attached"
@@ -305,3 +307,83 @@ def test_every_unlogged_bucket_that_is_no_sink_is_reported(count, logged):
 def test_waiver_waives_and_expired_waiver_does_not():
     run(POLICY, [DATA], waivers=[waiver(DATA)]).assert_waived()
     run(POLICY, [DATA], waivers=[waiver(DATA, days=-1)]).assert_violation("expired on")
+
+
+# --- exact findings and deferrals: what a developer reads -------------------------------------------------
+
+BARE = DISTRIBUTION.replace(logging_config=None)
+EXACT = [
+    (lambda: [API, STAGE], "violation",
+     "Stage 'prod' has no aws.apigateway.MethodSettings with method_path='*/*' and settings.logging_level in "
+     "['ERROR', 'INFO']."),
+    (lambda: [API, STAGE, method_settings(level="OFF")], "violation",
+     "Stage 'prod': MethodSettings 'prod-all' sets settings.loggingLevel 'OFF' on '*/*', not one of ['ERROR', 'INFO']."),
+    (lambda: [API, STAGE, method_settings().unknown("methodPath")], "deferred",
+     "Stage 'prod': MethodSettings 'prod-all' methodPath or settings.loggingLevel unknown at preview"),
+    (lambda: [API, STAGE, method_settings(deps={})], "deferred",
+     "Stage 'prod': a logging resource's target is unknown at preview"),
+    (lambda: [WEBSOCKET, WS_STAGE.replace(default_route_settings={"logging_level": "OFF"})], "violation",
+     "Stage 'chat-prod': defaultRouteSettings.loggingLevel is 'OFF', not one of ['ERROR', 'INFO']; set "
+     "default_route_settings={'logging_level': 'ERROR'}."),
+    (lambda: [resource(aws.apigatewayv2.Stage, "chat-prod", api_id=UNKNOWN, name="prod")], "deferred",
+     "Stage 'chat-prod': apiId is unknown at preview"),
+    (lambda: [WEBSOCKET.unknown("protocolType"), WS_STAGE], "deferred",
+     "Stage 'chat-prod': the API's protocolType is unknown at preview"),
+    (lambda: [WEBSOCKET, WS_STAGE.unknown("defaultRouteSettings", "loggingLevel")], "deferred",
+     "Stage 'chat-prod': defaultRouteSettings.loggingLevel is unknown at preview"),
+    (lambda: [BARE], "violation",
+     "Distribution 'web' has no access logs: set logging_config={'bucket': ...} or add an "
+     "aws.cloudwatch.LogDeliverySource(log_type='ACCESS_LOGS') with an aws.cloudwatch.LogDelivery."),
+    (lambda: [BARE, SOURCE], "violation",
+     "Distribution 'web': LogDeliverySource 'web-access' has no aws.cloudwatch.LogDelivery, so its access logs go "
+     "nowhere."),
+    (lambda: [DISTRIBUTION.unknown("loggingConfig")], "deferred", "Distribution 'web': loggingConfig is unknown at preview"),
+    (lambda: [BARE, SOURCE.unknown("logType"), DELIVERY], "deferred",
+     "Distribution 'web': LogDeliverySource 'web-access' logType unknown at preview"),
+    (lambda: [BARE, SOURCE, replace(DELIVERY, property_dependencies={})], "deferred",
+     "Distribution 'web': the aws.cloudwatch.LogDelivery of LogDeliverySource 'web-access' unknown at preview"),
+    (lambda: [FIREWALL], "violation",
+     "Firewall 'edge' has no aws.networkfirewall.LoggingConfiguration logging ['ALERT', 'FLOW']."),
+    (lambda: [FIREWALL, firewall_logging("FLOW")], "violation",
+     "Firewall 'edge': LoggingConfiguration 'edge-logs' does not log ['ALERT']."),
+    (lambda: [FIREWALL, firewall_logging("FLOW").unknown("loggingConfiguration", "logDestinationConfigs")], "deferred",
+     "Firewall 'edge': LoggingConfiguration 'edge-logs' logDestinationConfigs unknown at preview"),
+    (lambda: [CLUSTER], "violation", "Cluster 'warehouse' has no aws.redshift.Logging: its audit logs are off."),
+    (lambda: [CLUSTER, redshift_logging(bucket_name=None)], "violation",
+     "Cluster 'warehouse': Logging 'warehouse-audit' names no bucketName for its S3 audit logs."),
+    (lambda: [CLUSTER, redshift_logging(log_destination_type="cloudwatch", bucket_name=None, log_exports=["userlog"])],
+     "violation", "Cluster 'warehouse': Logging 'warehouse-audit' does not export ['connectionlog', 'useractivitylog']."),
+    (lambda: [CLUSTER, redshift_logging().unknown("logDestinationType")], "deferred",
+     "Cluster 'warehouse': Logging 'warehouse-audit' logDestinationType unknown at preview"),
+    (lambda: [CLUSTER, redshift_logging(log_destination_type="cloudwatch", log_exports=["userlog"]).unknown(
+        "logExports", 0)], "deferred", "Cluster 'warehouse': Logging 'warehouse-audit' logExports unknown at preview"),
+    (lambda: [DATA], "violation",
+     "Bucket 'data' has no server access logging: add aws.s3.BucketLogging(bucket=bucket.id, target_bucket="
+     "access_logs.id, target_prefix=...) (a bucket that receives another bucket's access logs is exempt)."),
+    (lambda: [DATA, resource(aws.s3.BucketLogging, "other", bucket=UNKNOWN, target_bucket="perimeter-elsewhere",
+                             target_prefix="o/")], "deferred",
+     "Bucket 'data': a BucketLogging's bucket or targetBucket is unknown at preview"),
+]
+
+
+@pytest.mark.parametrize("stack, kind, line", EXACT)
+def test_each_outcome_reads_exactly(stack, kind, line):
+    result = run(POLICY, stack())
+    if kind == "violation":
+        assert [message.splitlines()[1] for message, _ in result.violations] == [line]
+    else:
+        assert result.clean and [d["message"].splitlines()[-1] for d in result.deferred] == [line], result.deferred
+
+
+@pytest.mark.parametrize("key, good, bad", [
+    ("executionLogLevels", ["INFO"], [["OFF"], [], ["INFO", "INFO"]]),
+    ("firewallLogTypes", ["TLS"], [["NETFLOW"], [], ["TLS", "TLS"]]),
+    ("redshiftLogExports", ["userlog"], [["auditlog"], [], ["userlog", "userlog"]]),
+])
+def test_config_schema_refuses_empty_unknown_or_repeated_values(key, good, bad):
+    schema = next(r for r in load_rules() if r.name == POLICY).config_properties[key]
+    assert isinstance(schema["description"], str) and schema["description"].strip()
+    jsonschema.validate(good, schema)
+    for value in bad:
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(value, schema)
