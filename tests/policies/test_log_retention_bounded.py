@@ -92,8 +92,73 @@ def test_invocation_bucket_without_lifecycle_configuration_blocks():
     assert "kept forever" in result.violations[0][0]
 
 
-def test_audit_bucket_without_lifecycle_keeps_logs_and_passes():
-    assert analyze_stack(POLICY, stack(drop={"trail-bucket-lifecycle"})).clean
+def test_audit_bucket_without_lifecycle_keeps_logs_but_every_bucket_needs_a_lifecycle():
+    assert analyze_stack(POLICY, stack(drop={"trail-bucket-lifecycle"}), {"lifecycleOnEveryBucket": False}).clean
+    result = analyze_stack(POLICY, stack(drop={"trail-bucket-lifecycle"}))
+    assert result.urns == [urn(BUCKET, "trail-bucket")]
+    assert "Bucket 'trail-bucket' (audit logs): has no enabled lifecycle rule" in result.violations[0][0]
+
+
+PLAIN = {"plain": (BUCKET, {"forceDestroy": False}, {}),
+         "plain-lifecycle": (LIFECYCLE, {"bucket": UNKNOWN, "rules": [
+             {"id": "old-versions", "status": "Enabled", "filter": {"prefix": ""},
+              "noncurrentVersionExpiration": {"noncurrentDays": 30}}]}, {"bucket": ["plain"]})}
+
+
+def plain_stack(bucket_inputs=None, lifecycle_rules=None, drop=()):
+    records = []
+    for name, (type_, inputs, deps) in PLAIN.items():
+        if name in drop:
+            continue
+        if name == "plain" and bucket_inputs is not None:
+            inputs = bucket_inputs
+        if name == "plain-lifecycle" and lifecycle_rules is not None:
+            inputs = {**inputs, "rules": lifecycle_rules}
+        records.append(resource(type_, name, inputs, property_dependencies={
+            prop: [urn(BUCKET, n) for n in names] for prop, names in deps.items()}))
+    return records
+
+
+def test_any_enabled_rule_gives_a_plain_bucket_its_lifecycle():
+    result = analyze_stack(POLICY, plain_stack())
+    assert result.clean and not result.deferred
+
+
+@pytest.mark.parametrize("rules", [[], [{"id": "off", "status": "Disabled", "expiration": {"days": 30}}]],
+                         ids=["no-rules", "disabled"])
+def test_plain_bucket_without_an_enabled_rule_blocks(rules):
+    result = analyze_stack(POLICY, plain_stack(lifecycle_rules=rules))
+    assert result.urns == [urn(BUCKET, "plain")]
+    assert "Bucket 'plain': has no enabled lifecycle rule" in result.violations[0][0]
+    assert analyze_stack(POLICY, plain_stack(lifecycle_rules=rules), {"lifecycleOnEveryBucket": False}).clean
+
+
+def test_plain_bucket_without_a_lifecycle_configuration_blocks_unless_configured_off():
+    result = analyze_stack(POLICY, plain_stack(drop={"plain-lifecycle"}))
+    assert result.urns == [urn(BUCKET, "plain")] and "aws.s3.BucketLifecycleConfiguration" in result.violations[0][0]
+    assert analyze_stack(POLICY, plain_stack(drop={"plain-lifecycle"}), {"lifecycleOnEveryBucket": False}).clean
+
+
+@pytest.mark.parametrize("flags, clean", [([True], True), ([False, True], True), ([False], False), ([], False)])
+def test_deprecated_inline_lifecycle_rules_count(flags, clean):
+    inputs = {"forceDestroy": False, "lifecycleRules": [{"enabled": flag, "expiration": {"days": 30}} for flag in flags]}
+    result = analyze_stack(POLICY, plain_stack(bucket_inputs=inputs, drop={"plain-lifecycle"}))
+    assert result.clean is clean and not result.deferred
+    if not clean:
+        assert "has no enabled lifecycle rule" in result.violations[0][0]
+
+
+def test_inline_rule_flag_unknown_is_deferred():
+    inputs = {"forceDestroy": False, "lifecycleRules": [{"enabled": UNKNOWN}]}
+    result = analyze_stack(POLICY, plain_stack(bucket_inputs=inputs, drop={"plain-lifecycle"}))
+    assert result.clean and "lifecycleRules[0].enabled unknown at preview" in result.deferred[0]["message"]
+
+
+def test_plain_bucket_with_an_unresolved_lifecycle_is_deferred():
+    records = plain_stack(lifecycle_rules=[])
+    records.append(resource(LIFECYCLE, "elsewhere", {"bucket": UNKNOWN, "rules": expiring(30)}))
+    result = analyze_stack(POLICY, records)
+    assert result.clean and "a lifecycle configuration's bucket unknown" in result.deferred[0]["message"]
 
 
 def test_configured_invocation_maximum_is_honoured():

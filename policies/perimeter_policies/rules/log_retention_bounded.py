@@ -18,6 +18,12 @@ For buckets, the bound is the `expiration.days` of the enabled rules of an
 with no expiring rule keeps prompts forever and fails. (Rule filters and
 noncurrent versions are not modelled; the live check `s3-lifecycle-bounded`
 covers the bucket as deployed.) Values unknown at preview are deferred.
+
+Every other bucket needs a lifecycle too (`lifecycleOnEveryBucket`, default
+on; AWS Config's S3_LIFECYCLE_POLICY_CHECK): at least one enabled rule, in an
+`aws.s3.BucketLifecycleConfiguration` for it or the deprecated inline
+`lifecycle_rules`, so someone decided how long its objects (and their old
+versions) are kept, as PCI DSS 3.2.1's retention and disposal limits ask.
 """
 
 from __future__ import annotations
@@ -111,10 +117,21 @@ def _log_group_outcomes(stack: StackView, group: ResourceView, config: Any) -> I
     yield from settle(problems, unknowns, subject=_subject(group, roles), urn=group.urn)
 
 
+def _inline_rules_enabled(bucket: ResourceView, unknowns: list[str]) -> int:
+    """Enabled rules of the deprecated inline `lifecycle_rules` (any action counts: a decision was made)."""
+    enabled = 0
+    for path, flag in expand(bucket.props, ("lifecycleRules", EACH, "enabled")):
+        if is_unknown(flag):
+            unknowns.append(path)
+        elif flag is True:
+            enabled += 1
+    return enabled
+
+
 def _bucket_outcomes(stack: StackView, bucket: ResourceView, roles: set[str], config: Any) -> Iterator[Outcome]:
     identities = (bucket.get("bucket"), bucket.get("id"))
     lifecycles = [lc for lc in stack.of_type(*LIFECYCLES) if feeds(lc, "bucket", bucket, lc.get("bucket"), identities)]
-    problems, unknowns, expiring = [], [], 0
+    problems, unknowns, expiring, enabled = [], [], 0, 0
     for lifecycle in lifecycles:
         for path, rule in expand(lifecycle.props, ("rules", EACH)):
             where = f"lifecycle '{lifecycle.name}' {path}"
@@ -122,19 +139,27 @@ def _bucket_outcomes(stack: StackView, bucket: ResourceView, roles: set[str], co
             if is_unknown(status):
                 unknowns.append(f"{where}.status")
             elif status == "Enabled":
+                enabled += 1
                 days = dig(rule, "expiration", "days")
                 if is_unknown(days):
                     unknowns.append(f"{where}.expiration.days")
                 elif isinstance(days, Real) and days > 0:
                     expiring += 1
                     problems += _bound_problems(f"{where}.expiration.days", days, roles, config)
-    if INVOCATION in roles and not expiring and not unknowns:
+    enabled += _inline_rules_enabled(bucket, unknowns)
+    missing = None
+    if INVOCATION in roles and not expiring:
+        missing = ("no enabled lifecycle rule expires its objects, so prompts and answers are kept forever; "
+                   "add aws.s3.BucketLifecycleConfiguration(bucket=bucket.id, rules=[{'status': 'Enabled', "
+                   f"'expiration': {{'days': <= {config['maxInvocationLogRetentionDays']:g}}}, ...}}])")
+    elif config["lifecycleOnEveryBucket"] and not enabled:
+        missing = ("has no enabled lifecycle rule, so nobody decided how long its objects are kept; add "
+                   "aws.s3.BucketLifecycleConfiguration(bucket=bucket.id, rules=[{'status': 'Enabled', ...}])")
+    if missing and not unknowns:
         if any(unresolved(stack, lc, "bucket", lc.get("bucket"), BUCKETS) for lc in stack.of_type(*LIFECYCLES)):
             unknowns.append("a lifecycle configuration's bucket")
         else:
-            problems.append("no enabled lifecycle rule expires its objects, so prompts and answers are kept forever; "
-                            "add aws.s3.BucketLifecycleConfiguration(bucket=bucket.id, rules=[{'status': 'Enabled', "
-                            f"'expiration': {{'days': <= {config['maxInvocationLogRetentionDays']:g}}}, ...}}])")
+            problems.append(missing)
     yield from settle(problems, unknowns, subject=_subject(bucket, roles), urn=bucket.urn)
 
 
@@ -143,14 +168,14 @@ def check(stack: StackView, config):
         yield from _log_group_outcomes(stack, group, config)
     for bucket in stack.of_type(*BUCKETS):
         roles = _bucket_roles(stack, bucket)
-        if roles:
+        if roles or config["lifecycleOnEveryBucket"]:
             yield from _bucket_outcomes(stack, bucket, roles, config)
 
 
 RULE = Rule(
     name="log-retention-bounded",
     description=("Log groups expire their events; audit logs are kept at least a year and model invocation logs "
-                 "no longer than the maximum, encrypted under a CMK."),
+                 "no longer than the maximum, encrypted under a CMK; every bucket has a lifecycle rule."),
     severity="high",
     pci_dss=("10.5.1", "3.2.1"),
     soc2=("CC7.2", "C1.2"),
@@ -174,7 +199,12 @@ RULE = Rule(
             "description": ("Most days Bedrock model invocation logs (prompts and answers) may be kept, in CloudWatch "
                             "and in S3. Pick a CloudWatch-accepted value, e.g. 30, 90, 180, 365 or 400."),
         },
+        "lifecycleOnEveryBucket": {
+            "type": "boolean",
+            "description": "Every S3 bucket in the stack has at least one enabled lifecycle rule (AWS Config's "
+                           "S3_LIFECYCLE_POLICY_CHECK).",
+        },
     },
-    default_config={"minAuditRetentionDays": 365, "maxInvocationLogRetentionDays": 400},
+    default_config={"minAuditRetentionDays": 365, "maxInvocationLogRetentionDays": 400, "lifecycleOnEveryBucket": True},
     violation_example='aws.cloudwatch.LogGroup("invocations")  # no retention_in_days: kept forever',
 )
