@@ -92,3 +92,46 @@ def test_deprecated_bucket_v2_is_checked_too():
             "audit": (TRAIL, {"s3BucketName": "perimeter-trail"}, {})}
     result = analyze_stack(POLICY, build(spec, drop=("data-policy",)))
     assert len(result.violations) == 1 and "BucketV2 'data'" in result.violations[0][0]
+
+
+ALL = {"objectLockScope": "all-buckets"}
+OTHER_LOCK = (LOCK, {"bucket": UNKNOWN, "rule": {"defaultRetention": {"mode": "COMPLIANCE", "years": 1}}},
+              {"bucket": ["other"]})
+
+
+def test_every_bucket_needs_object_lock_when_configured():
+    result = analyze_stack(POLICY, build(LOCKED), ALL)
+    assert result.urns == [at(LOCKED, "other")]
+    assert "Bucket 'other' has no Object Lock default retention: add" in result.violations[0][0]
+    assert "'mode': 'GOVERNANCE'" in result.violations[0][0]
+    assert analyze_stack(POLICY, build({**LOCKED, "other-lock": OTHER_LOCK}), ALL).clean
+
+
+def test_all_buckets_scope_does_not_accept_a_deny_delete_policy():
+    result = analyze_stack(POLICY, build({**STACK, "other-lock": OTHER_LOCK}), ALL)
+    assert result.urns == [at(STACK, "data")] and "no Object Lock default retention" in result.violations[0][0]
+
+
+def test_all_buckets_scope_accepts_the_inline_lock_and_defers_unknowns():
+    inline = {"bucket": "perimeter-docs", "objectLockEnabled": True,
+              "objectLockConfiguration": {"objectLockEnabled": "Enabled",
+                                          "rule": {"defaultRetention": {"mode": "GOVERNANCE", "days": 30}}}}
+    assert analyze_stack(POLICY, build({**LOCKED, "other": (BUCKET, inline, {})}), ALL).clean
+    unknown = {"bucket": "perimeter-docs", "objectLockConfiguration": {"rule": UNKNOWN}}
+    result = analyze_stack(POLICY, build({**LOCKED, "other": (BUCKET, unknown, {})}), ALL)
+    assert result.clean and "object lock configuration is unknown" in result.deferred[0]["message"]
+    spec = {**LOCKED, "other-lock": (LOCK, {"bucket": UNKNOWN, "rule": OTHER_LOCK[1]["rule"]}, {})}
+    result = analyze_stack(POLICY, build(spec), ALL)
+    assert result.clean and result.deferred
+
+
+def test_object_lock_mode_is_required_when_configured():
+    config = {**ALL, "objectLockMode": "COMPLIANCE"}
+    result = analyze_stack(POLICY, build({**LOCKED, "other-lock": OTHER_LOCK}), config)
+    assert result.urns == [at(LOCKED, "data")]
+    assert "no Object Lock default retention in COMPLIANCE mode" in result.violations[0][0]
+    assert "'mode': 'COMPLIANCE'" in result.violations[0][0]
+    # In the audit-trail scope, a GOVERNANCE lock no longer counts but the deny-delete policy still does.
+    result = analyze_stack(POLICY, build(LOCKED), {"objectLockMode": "COMPLIANCE"})
+    assert result.urns == [at(LOCKED, "data")] and "receives CloudTrail logs" in result.violations[0][0]
+    assert analyze_stack(POLICY, build(STACK), {"objectLockMode": "COMPLIANCE"}).clean

@@ -22,6 +22,14 @@ refuse deletion by one of:
 A trail writing to a bucket of another program (a literal name not declared
 here) is out of this program's reach. Policies or references unknown at
 preview are deferred.
+
+Configurable: `objectLockScope: "all-buckets"` requires Object Lock with a
+default retention on EVERY bucket in the stack (AWS Config's
+S3_BUCKET_DEFAULT_LOCK_ENABLED); a deny-delete policy then no longer stands in
+for it. `objectLockMode` (GOVERNANCE or COMPLIANCE) also requires that mode of
+every default retention that counts. The default scope is the audit trail's
+buckets: Object Lock on every bucket would keep data that PCI DSS 3.2.1 wants
+disposed of (prompt logs, expired sources) until its retention ends.
 """
 
 from __future__ import annotations
@@ -42,6 +50,7 @@ BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
 DELETE_ACTIONS = ("s3:DeleteObject", "s3:DeleteObjectVersion")
 NEGATED_OPERATORS = ("stringnotequals", "stringnotlike", "arnnotequals", "arnnotlike")
 EXEMPTION_KEYS = frozenset(("aws:principalarn", "aws:userid", "aws:username", "aws:principalaccount"))
+AUDIT_TRAIL, ALL_BUCKETS = "audit-trail", "all-buckets"
 
 
 def _only_exempts_named_principals(condition) -> object:
@@ -65,22 +74,29 @@ def _denies_deletion(statement: Mapping):
                   _only_exempts_named_principals(statement.get("Condition")))
 
 
-def _retention_set(rule) -> bool:
+def _retention_set(rule, mode) -> bool:
+    """A default retention of some days or years (in `mode`, when one is required)."""
     retention = rule.get("defaultRetention") if isinstance(rule, Mapping) else None
-    return isinstance(retention, Mapping) and any(retention.get(k) for k in ("days", "years"))
+    return (isinstance(retention, Mapping) and any(retention.get(k) for k in ("days", "years"))
+            and (mode is None or retention.get("mode") == mode))
 
 
 def check(stack: StackView, config):
+    mode = config["objectLockMode"]
+    every_bucket = config["objectLockScope"] == ALL_BUCKETS
     audited = references(stack, stack.of_type(TRAIL), "s3BucketName", BUCKETS)
     locks = stack.of_type(*OBJECT_LOCKS)
-    retained = references(stack, [lock for lock in locks if _retention_set(lock.get("rule"))], "bucket", BUCKETS)
+    retained = references(stack, [lock for lock in locks if _retention_set(lock.get("rule"), mode)], "bucket", BUCKETS)
     policies = [(p, references(stack, [p], "bucket", BUCKETS)) for p in stack.of_type(BUCKET_POLICY)]
     for bucket in stack.of_type(*BUCKETS):
         identities = (bucket.get("bucket"), bucket.get("id"))
-        if not audited.cover(bucket, identities):
-            continue
         inline_lock = bucket.get("objectLockConfiguration", "rule")
-        if retained.cover(bucket, identities) or _retention_set(inline_lock):
+        if retained.cover(bucket, identities) or _retention_set(inline_lock, mode):
+            continue
+        if every_bucket:
+            yield from _unlocked(bucket, retained.unresolved or is_unknown(inline_lock), mode)
+            continue
+        if not audited.cover(bucket, identities):
             continue
         verdicts = [document_holds(p.get("policy"), _denies_deletion) for p, target in policies
                     if target.cover(bucket, identities)]
@@ -98,6 +114,17 @@ def check(stack: StackView, config):
                             "everyone protects them.", bucket.urn)
 
 
+def _unlocked(bucket, pending: bool, mode):
+    if pending:
+        yield Deferred(f"{describe(bucket)}: its object lock configuration is unknown at preview", bucket.urn)
+    else:
+        required = f" in {mode} mode" if mode else ""
+        yield Violation(f"{describe(bucket)} has no Object Lock default retention{required}: add "
+                        "aws.s3.BucketObjectLockConfiguration(bucket=bucket.id, rule={'default_retention': "
+                        f"{{'mode': '{mode or 'GOVERNANCE'}', 'days': ...}}}}) (objectLockScope is all-buckets).",
+                        bucket.urn)
+
+
 RULE = Rule(
     name="audit-trail-bucket-protected",
     description="The S3 bucket a CloudTrail trail writes to has Object Lock retention or a policy denying deletes.",
@@ -111,5 +138,17 @@ RULE = Rule(
     check=check,
     resource_types=BUCKETS,
     scope="stack",
+    config_properties={
+        "objectLockScope": {
+            "enum": [AUDIT_TRAIL, ALL_BUCKETS],
+            "description": ("Which buckets must be protected: the CloudTrail buckets (Object Lock or a deny-delete "
+                            "policy), or every bucket in the stack (Object Lock with a default retention)."),
+        },
+        "objectLockMode": {
+            "enum": [None, "GOVERNANCE", "COMPLIANCE"],
+            "description": "The Object Lock mode a default retention must use (null: either).",
+        },
+    },
+    default_config={"objectLockScope": AUDIT_TRAIL, "objectLockMode": None},
     violation_example='aws.cloudtrail.Trail("audit", s3_bucket_name=bucket.bucket, ...)  # bucket policy allows CloudTrail, denies no deletes',
 )
