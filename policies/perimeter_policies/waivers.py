@@ -141,7 +141,7 @@ def _parse_one(policy: str, index: int, entry: Any, waivable: bool, today: dt.da
     if texts["approver"].strip() and not (EMAIL.match(texts["approver"]) or PRINCIPAL_ARN.match(texts["approver"])):
         problems.append(f"`approver` {texts['approver']!r} must be an email address or an IAM principal ARN")
     expiry: Optional[dt.date] = None
-    if texts["expires"]:
+    if texts["expires"].strip():  # blank is already "missing"
         try:
             expiry = dt.date.fromisoformat(texts["expires"])
         except ValueError:

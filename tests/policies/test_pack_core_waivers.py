@@ -69,7 +69,7 @@ def test_no_waivers_is_an_empty_list():
 @pytest.mark.parametrize("field", ["resource", "reason", "approver", "expires"])
 @pytest.mark.parametrize("value", [None, "", "   ", 42, ["x"], {"x": 1}])
 def test_a_missing_blank_or_non_text_field_is_missing(field, value):
-    assert problem(**{field: value}).startswith(f"`{field}` is missing")
+    assert problem(**{field: value}) == f"`{field}` is missing"
 
 
 def test_a_waiver_with_no_fields_names_each_one_and_has_no_resource():
