@@ -117,3 +117,63 @@ def test_classic_load_balancer_unknown_protocol_is_deferred_and_known_cleartext_
     run(POLICY, balancer.unknown("listeners")).assert_deferred("listeners unknown")
     bad = balancer.set("listeners", 0, "lbProtocol", "HTTP").unknown("listeners", 1, "lbProtocol")
     run(POLICY, bad).assert_violation("listeners[0].lbProtocol is 'HTTP'")
+
+
+# ALB/NLB listeners through the typed kit: exact findings and deferrals.
+FORWARD = [{"type": "forward", "target_group_arn": KIT_UNKNOWN}]
+TYPED_HTTPS = typed_resource(aws.lb.Listener, "data", load_balancer_arn=KIT_UNKNOWN, port=443, protocol="HTTPS",
+                             certificate_arn=KIT_UNKNOWN, ssl_policy="ELBSecurityPolicy-TLS13-1-2-2021-06",
+                             default_actions=FORWARD)
+TYPED_REDIRECT = typed_resource(aws.alb.Listener, "plain", load_balancer_arn=KIT_UNKNOWN, port=80, protocol="HTTP",
+                                default_actions=[{"type": "redirect", "redirect": {"protocol": "HTTPS", "port": "443",
+                                                                                   "status_code": "HTTP_301"}}])
+TYPED_TCP = typed_resource(aws.lb.Listener, "tcp", load_balancer_arn=KIT_UNKNOWN, port=443, protocol="TCP",
+                           default_actions=FORWARD)
+
+
+def test_typed_baselines_pass():
+    for listener in (TYPED_HTTPS, TYPED_REDIRECT, TYPED_TCP, TYPED_TCP.replace(protocol="QUIC")):
+        run(POLICY, listener).assert_clean()
+
+
+def test_typed_findings_name_the_listener_setting_and_fix():
+    run(POLICY, TYPED_HTTPS.replace(ssl_policy=None)).assert_violation(
+        "Listener 'data': HTTPS listener's sslPolicy is not set (AWS applies ELBSecurityPolicy-2016-08, which accepts "
+        "TLS 1.0), not one of allowedSslPolicies (TLS 1.2 minimum).")
+    run(POLICY, TYPED_HTTPS.replace(ssl_policy="ELBSecurityPolicy-2016-08")).assert_violation(
+        "Listener 'data': HTTPS listener's sslPolicy is 'ELBSecurityPolicy-2016-08', not one of allowedSslPolicies")
+    run(POLICY, TYPED_REDIRECT.set("defaultActions", 0, "redirect", "protocol", "HTTP")).assert_violation(
+        "Listener 'plain': HTTP listener serves cleartext; an HTTP listener may only redirect to HTTPS.")
+    run(POLICY, TYPED_TCP.replace(port=25)).assert_violation(
+        "Listener 'tcp': TCP listener on port 25 passes traffic without TLS; terminate TLS (protocol='TLS') or use a "
+        "port in tlsPassthroughPorts [443] where the targets terminate TLS.")
+    run(POLICY, TYPED_TCP.replace(protocol="GENEVE")).assert_violation(
+        "Listener 'tcp': protocol 'GENEVE' is not a listener protocol this rule can vouch for.")
+
+
+def test_typed_redirect_needs_every_action_to_redirect_to_https():
+    redirect = {"type": "redirect", "redirect": {"protocol": "HTTPS", "port": "443", "status_code": "HTTP_301"}}
+    both = TYPED_REDIRECT.replace(default_actions=[redirect, {"type": "forward", "target_group_arn": KIT_UNKNOWN}])
+    run(POLICY, both).assert_violation("serves cleartext")
+    run(POLICY, TYPED_REDIRECT.replace(default_actions=[redirect, redirect])).assert_clean()
+    run(POLICY, TYPED_REDIRECT.set("defaultActions", 0, "type", "forward")).assert_violation("serves cleartext")
+    run(POLICY, TYPED_REDIRECT.set("defaultActions", 0, "notAMapping")).assert_violation("serves cleartext")
+
+
+@pytest.mark.parametrize("listener, path, named", [
+    (TYPED_HTTPS, ("protocol",), "Listener 'data': protocol is unknown at preview"),
+    (TYPED_HTTPS, ("sslPolicy",), "Listener 'data': sslPolicy is unknown at preview"),
+    (TYPED_TCP, ("port",), "Listener 'tcp': port is unknown at preview"),
+    (TYPED_REDIRECT, ("defaultActions",), "Listener 'plain': defaultActions is unknown at preview"),
+    (TYPED_REDIRECT, ("defaultActions", 0), "Listener 'plain': defaultActions[0] is unknown at preview"),
+    (TYPED_REDIRECT, ("defaultActions", 0, "type"), "Listener 'plain': defaultActions[0] is unknown at preview"),
+    (TYPED_REDIRECT, ("defaultActions", 0, "redirect", "protocol"), "defaultActions[0] is unknown at preview"),
+])
+def test_typed_unknowns_name_what_is_deferred(listener, path, named):
+    run(POLICY, listener.unknown(*path)).assert_deferred(named)
+
+
+def test_classic_finding_names_the_balancer():
+    bad = classic({"lb_port": 80, "lb_protocol": "HTTP", "instance_port": 8080, "instance_protocol": "HTTP"})
+    run(POLICY, bad).assert_violation("LoadBalancer 'legacy': listeners[0].lbProtocol is 'HTTP', not HTTPS or SSL, "
+                                      "so clients may connect without TLS.")

@@ -117,7 +117,8 @@ def check(listener: ResourceView, config):
         if is_unknown(port):
             yield unknown_at_preview(listener, "port")
         elif port not in config["tlsPassthroughPorts"]:
-            yield Violation(f"{subject}: {protocol} listener on port {port!r} passes traffic without TLS; "
+            shown = f"{port:g}" if isinstance(port, (int, float)) else repr(port)  # the engine sends numbers as floats
+            yield Violation(f"{subject}: {protocol} listener on port {shown} passes traffic without TLS; "
                             f"terminate TLS (protocol='TLS') or use a port in tlsPassthroughPorts "
                             f"{list(config['tlsPassthroughPorts'])} where the targets terminate TLS.")
     elif protocol not in ALWAYS_ENCRYPTED:
