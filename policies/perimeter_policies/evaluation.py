@@ -55,8 +55,12 @@ class Evaluation:
 
 
 def parse_not_applicable_reason(reason: str) -> Optional[dict[str, Any]]:
-    """Inverse of `Evaluation.not_applicable_reason`, for the CLI; None if not ours."""
-    _, marker, payload = reason.partition(OUTCOMES_MARKER)
+    """Inverse of `Evaluation.not_applicable_reason`, for the CLI; None if not ours.
+
+    The payload is the last line (JSON escapes newlines), so a message in the summary that quotes the
+    marker cannot be mistaken for it.
+    """
+    _, marker, payload = reason.rpartition("\n" + OUTCOMES_MARKER + " ")
     if not marker:
         return None
     return json.loads(payload)

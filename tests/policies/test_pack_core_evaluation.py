@@ -183,7 +183,15 @@ def test_the_reason_reads_back_even_when_a_waiver_quotes_the_marker():
         "exception", "approver": "ciso@example.com", "expires": "2026-12-29"}]}
 
 
+def test_the_reason_reads_back_even_when_a_deferred_message_quotes_the_marker():
+    quoted = Reported("name 'perimeter-outcomes: {' is unknown", LOGS_URN)
+    reason = Evaluation(deferred=[quoted]).not_applicable_reason()
+    assert parse_not_applicable_reason(reason) == {"waived": [], "deferred": [
+        {"message": "name 'perimeter-outcomes: {' is unknown", "urn": LOGS_URN}]}
+
+
 def test_a_reason_that_is_not_ours_parses_to_none():
     assert parse_not_applicable_reason("not a bucket") is None
     assert parse_not_applicable_reason("") is None
+    assert parse_not_applicable_reason("perimeter-outcomes: {}") is None  # ours always follow a summary line
 
