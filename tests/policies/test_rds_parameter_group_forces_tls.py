@@ -120,3 +120,25 @@ def test_redshift_unknowns_are_deferred():
     run(POLICY, REDSHIFT.unknown("clusterParameterGroupName")).assert_deferred("clusterParameterGroupName")
     run(POLICY, REDSHIFT_GROUP.unknown("family")).assert_deferred("family")
     run(POLICY, REDSHIFT_GROUP.unknown("parameters", 1, "value")).assert_deferred("parameters[1].value")
+
+
+def test_redshift_findings_and_deferrals_are_spelled_out():
+    run(POLICY, REDSHIFT.replace(cluster_parameter_group_name=None)).assert_violation(
+        "Cluster 'warehouse': clusterParameterGroupName is not set, so it uses the default group, whose require_ssl is "
+        "false, so clients may connect without TLS; set cluster_parameter_group_name to an aws.redshift.ParameterGroup "
+        "with {'name': 'require_ssl', 'value': 'true'}.")
+    run(POLICY, REDSHIFT.unknown("clusterParameterGroupName")).assert_deferred(
+        "Cluster 'warehouse': clusterParameterGroupName is unknown at preview")
+
+
+@pytest.mark.parametrize("path, named", [
+    (("parameters",), "ParameterGroup 'warehouse': parameters is unknown at preview"),
+    (("parameters", 1), "ParameterGroup 'warehouse': parameters[1] is unknown at preview"),
+    (("parameters", 1, "name"), "ParameterGroup 'warehouse': parameters[1] is unknown at preview"),
+])
+def test_an_unknown_parameter_may_be_the_one_required_so_it_is_deferred_not_missing(path, named):
+    run(POLICY, REDSHIFT_GROUP.unknown(*path)).assert_deferred(named)
+
+
+def test_a_family_that_is_not_a_string_does_not_apply():
+    run(POLICY, REDSHIFT_GROUP.set("family", 5)).assert_clean()

@@ -93,10 +93,11 @@ def check(group: ResourceView, config):
     if requirement is None:
         return
     parameter, default_on = requirement
-    found = False
+    found = pending = False
     for path, entry in expand(group.props, ("parameters", EACH)):
         name, value = dig(entry, "name"), dig(entry, "value")
         if is_unknown(entry) or is_unknown(name):
+            pending = True  # it may be the parameter itself: deferred, never reported missing
             yield unknown_at_preview(group, path)
             continue
         if not isinstance(name, str) or name.lower() != parameter:
@@ -107,7 +108,7 @@ def check(group: ResourceView, config):
         elif str(value).strip().upper() not in (accepted.upper() for accepted in ACCEPTED[parameter]):
             yield Violation(f"{describe(group)} ({family}): {parameter} is {value!r}, so clients may connect "
                             f"without TLS; set it to {ACCEPTED[parameter][0]}.")
-    if not found and not default_on:
+    if not found and not pending and not default_on:
         yield Violation(f"{describe(group)} ({family}) does not set {parameter}, so clients may connect without "
                         f"TLS; add {{'name': '{parameter}', 'value': '{ACCEPTED[parameter][0]}'}} to parameters.")
 
