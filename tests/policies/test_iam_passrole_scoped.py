@@ -78,7 +78,8 @@ def test_waiver_applies():
 ], ids=["every-iam-resource-in-account", "other-partition", "upper-case", "padded-star", "any-partition"])
 def test_other_spellings_of_every_role_block(resource_):
     result = analyze(POLICY, subject("aws:iam/policy:Policy", {**SCOPED, "Resource": [LAMBDA_ROLE, resource_]}))
-    assert len(result.violations) == 1 and "iam:PassRole on every role" in result.violations[0][0]
+    assert len(result.violations) == 1 and result.violations[0][0].splitlines()[1] == (
+        'Policy \'data\': policy statement 1 (Sid "PassAssistantRole") allow(s) iam:PassRole on every role.')
 
 
 @pytest.mark.parametrize("resource_", ["arn:aws:iam::111122223333:role/*-admin", "arn:aws:iam::111122223333:user/*",
