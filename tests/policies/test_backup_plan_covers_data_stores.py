@@ -241,3 +241,57 @@ def test_model_invocation_log_buckets_are_exempt_so_prompts_are_disposed_of():
     unrelated = resource(aws.bedrockmodel.InvocationLoggingConfiguration, "logging", logging_config={
         "s3_config": {"bucket_name": "perimeter-elsewhere"}})
     run(POLICY, [logs, unrelated]).assert_violation("not selected", on=logs)
+
+
+def test_known_arn_at_update_wins_over_the_declared_name():
+    # An autonamed RDS instance: no identifier input, its ARN (with a ':' in the resource part) known at update.
+    instance = resource(aws.rds.Instance, "auto", engine="postgres", instance_class="db.t4g.micro")
+    instance = dataclasses.replace(instance, outputs={**instance.inputs, "arn": "arn:aws:rds:eu-west-1:1:db:auto-4f2a"})
+    run(POLICY, [instance] + BACKUP + [selection(resources=["arn:aws:rds:eu-west-1:1:db:auto-4f2a"])]).assert_clean()
+    run(POLICY, [instance] + BACKUP + [selection(resources=["arn:aws:rds:*:*:db:auto-4f2a"])]).assert_clean()
+    run(POLICY, [instance] + BACKUP + [selection(resources=["arn:aws:rds:*:*:db:auto"])]).assert_violation("not selected")
+
+
+def test_wrongly_typed_names_and_tags_are_unknown_names_and_no_tags():
+    table = STORES[2].set("name", 7)
+    run(POLICY, [table] + BACKUP + [selection(resources=["arn:aws:dynamodb:*:*:table/ledger"])]) \
+        .assert_violation("not selected")
+    run(POLICY, [table] + BACKUP + [selection(resources=["arn:aws:dynamodb:*:*:table/*"])]).assert_clean()
+    bucket = STORES[0].set("tags", "backup")
+    tag = {"type": "STRINGEQUALS", "key": "backup", "value": "daily"}
+    run(POLICY, [bucket] + BACKUP + [selection(selection_tags=[tag])]).assert_violation("not selected")
+
+
+def test_region_field_of_a_pattern_is_matched_even_without_an_account():
+    volume = STORES[5]
+    run(POLICY, [volume] + BACKUP + [selection(resources=["arn:aws:ec2:us-east-1::volume/*"])]) \
+        .assert_violation("not selected")
+    run(POLICY, [volume] + BACKUP + [selection(resources=["arn:aws:ec2:eu-west-1::volume/*"])]).assert_clean()
+
+
+def test_a_literal_id_cannot_name_a_store_not_created_yet():
+    run(POLICY, [STORES[5]] + BACKUP + [selection(resources=["arn:aws:ec2:*:*:volume/vol-0XYZ"])]) \
+        .assert_violation("that stores into an aws.backup.Vault of this stack.", on=STORES[5])
+
+
+def test_unknown_resources_built_from_another_store_do_not_select_this_one():
+    bucket, table = STORES[0], STORES[2]
+    chosen = resource(aws.backup.Selection, "all", plan_id=UNKNOWN, iam_role_arn=UNKNOWN, resources=UNKNOWN,
+                      property_dependencies={"planId": [PLAN], "resources": [table]})
+    run(POLICY, [bucket, table] + BACKUP + [chosen]).assert_violation("not selected", on=bucket)
+
+
+@pytest.mark.parametrize("stack", [
+    [STORES[0]] + BACKUP + [selection(selection_tags=[{"type": "STRINGEQUALS", "key": UNKNOWN, "value": "daily"}])],
+    [STORES[0].replace(tags={"backup": UNKNOWN})] + BACKUP + [selection(selection_tags=[
+        {"type": "STRINGEQUALS", "key": "backup", "value": "daily"}])],
+    [STORES[0]] + BACKUP + [selection(resources=["*"], conditions=[{"string_equals": [
+        {"key": UNKNOWN, "value": "daily"}]}])],
+    [STORES[0]] + BACKUP + [selection(resources=["*"], conditions=[{"string_equals": [
+        {"key": "aws:ResourceTag/backup", "value": "daily"}]}]).set("conditions", 0, "stringEquals", UNKNOWN)],
+    [STORES[0]] + BACKUP + [selection(selection_tags=UNKNOWN)],
+    [STORES[0]] + BACKUP + [selection(selection_tags=[{"type": UNKNOWN, "key": "backup", "value": "daily"}])],
+])
+def test_unknown_tag_filters_are_deferred_on_the_store(stack):
+    result = run(POLICY, stack).assert_deferred("Bucket 'data': whether a backup selection includes it")
+    assert result.deferred[0]["urn"] == STORES[0].urn

@@ -218,7 +218,7 @@ def _filters_given(selection: ResourceView) -> Tristate:
 def selects(selection: ResourceView, store: ResourceView, stack: StackView) -> Tristate:
     """Whether AWS Backup would assign `store` to `selection` (three-valued)."""
     listed = selection.get("resources")
-    if is_unknown(listed) or as_list(listed) or feeds(selection, "resources", store):
+    if is_unknown(listed) or as_list(listed):
         included = _named(selection, "resources", store, stack)
     else:
         included = _filters_given(selection)
@@ -251,7 +251,7 @@ def _selection_plan(selection: ResourceView, plans: dict[str, Tristate], stack: 
     plan_id = selection.get("planId")
     if is_unknown(plan_id):
         if not verdicts:
-            return UNKNOWN if unresolved(stack, selection, "planId", plan_id, (PLAN,)) else False
+            return UNKNOWN  # built from something that is not a plan of this stack: known only at update
     else:
         verdicts += [plans[p.urn] for p in stack.of_type(PLAN) if isinstance(plan_id, str) and p.get("id") == plan_id]
     return any_of(*verdicts)
