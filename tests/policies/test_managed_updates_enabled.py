@@ -116,6 +116,7 @@ def test_beanstalk_unknown_settings_are_deferred():
     run(POLICY, ENVIRONMENT.replace(settings=UNKNOWN)).assert_deferred("Environment 'portal': settings unknown at preview")
     run(POLICY, ENVIRONMENT.unknown("settings", 0, "value")).assert_deferred(
         "Environment 'portal': settings unknown at preview")
+    run(POLICY, ENVIRONMENT.unknown("settings", 0)).assert_deferred("Environment 'portal': settings unknown at preview")
 
 
 FARGATE = resource(aws.ecs.Service, "api", cluster=UNKNOWN, task_definition=UNKNOWN, launch_type="FARGATE",
@@ -151,7 +152,8 @@ def test_fargate_launch_unknown_at_preview_is_deferred():
         {"capacity_provider": UNKNOWN, "weight": 1}])
     run(POLICY, unknown_provider).assert_deferred("TaskSet 'api-canary': capacityProviderStrategies unknown at preview")
     run(POLICY, SPOT.replace(platform_version="1.3.0", capacity_provider_strategies=UNKNOWN)).assert_deferred(
-        "capacityProviderStrategies")
+        "TaskSet 'api-canary': capacityProviderStrategies unknown at preview")
+    run(POLICY, SPOT.replace(platform_version="1.3.0").set("capacityProviderStrategies", 0, "FARGATE")).assert_clean()
 
 
 def test_config_schema_refuses_what_the_engine_would_refuse():
