@@ -95,3 +95,9 @@ def test_config_schema_refuses_what_the_engine_would_refuse():
     assert_schema(POLICY, {"emrPermittedPublicPorts": [0, 22, 65535]},
                   [("emrPermittedPublicPorts", 22), ("emrPermittedPublicPorts", [-1]),
                    ("emrPermittedPublicPorts", [65536]), ("emrPermittedPublicPorts", ["22"])])
+
+
+def test_port_bounds_are_inclusive():
+    run(POLICY, emr_excepting((0, 0), (65535, 65535)), config={"emrPermittedPublicPorts": [0, 65535]}).assert_clean()
+    beyond = emr_excepting((65536, 65536))
+    run(POLICY, beyond, config={"emrPermittedPublicPorts": [65535]}).assert_violation("not a port range", on=beyond)
