@@ -280,9 +280,9 @@ def check(stack: StackView, config):
         yield from judge(stack, config)
 
 
-def _names(values, default_help: str) -> dict:
-    return {"type": "array", "items": {"enum": list(values)}, "minItems": 1, "uniqueItems": True,
-            "description": default_help}
+
+# A config list of names from a fixed vocabulary: at least one, each once.
+ENUM_LIST = {"type": "array", "minItems": 1, "uniqueItems": True}
 
 
 RULE = Rule(
@@ -301,10 +301,12 @@ RULE = Rule(
     resource_types=(REST_STAGE, HTTP_STAGE, DISTRIBUTION, FIREWALL, REDSHIFT) + BUCKETS,
     scope="stack",
     config_properties={
-        "executionLogLevels": _names(("ERROR", "INFO"), "API Gateway execution log levels that count as logging."),
-        "firewallLogTypes": _names(("ALERT", "FLOW", "TLS"), "Network Firewall log types every firewall must log."),
-        "redshiftLogExports": _names(("connectionlog", "userlog", "useractivitylog"),
-                                     "Redshift audit logs a CloudWatch-delivered cluster must export."),
+        "executionLogLevels": {**ENUM_LIST, "items": {"enum": ["ERROR", "INFO"]},
+                               "description": "API Gateway execution log levels that count as logging."},
+        "firewallLogTypes": {**ENUM_LIST, "items": {"enum": ["ALERT", "FLOW", "TLS"]},
+                             "description": "Network Firewall log types every firewall must log."},
+        "redshiftLogExports": {**ENUM_LIST, "items": {"enum": ["connectionlog", "userlog", "useractivitylog"]},
+                               "description": "Redshift audit logs a CloudWatch-delivered cluster must export."},
     },
     default_config={
         "executionLogLevels": ["ERROR", "INFO"],

@@ -237,9 +237,9 @@ def check(resource: ResourceView, config):
     yield from settle(problems, unknowns, subject=describe(resource))
 
 
-def _names(values, description: str) -> dict:
-    return {"type": "array", "items": {"enum": list(values)}, "minItems": 1, "uniqueItems": True,
-            "description": description}
+
+# A config list of names from a fixed vocabulary: at least one, each once.
+ENUM_LIST = {"type": "array", "minItems": 1, "uniqueItems": True}
 
 
 RULE = Rule(
@@ -257,10 +257,14 @@ RULE = Rule(
     check=check,
     resource_types=tuple(READERS),
     config_properties={
-        "eksLogTypes": _names(EKS_LOG_TYPES, "EKS control-plane log types every cluster must enable."),
-        "searchDomainLogTypes": _names(SEARCH_LOG_TYPES, "Log types every OpenSearch/Elasticsearch domain publishes."),
-        "appsyncFieldLogLevels": _names(APPSYNC_LEVELS, "AppSync field log levels that count as logging."),
-        "stateMachineLogLevels": _names(STATE_MACHINE_LEVELS, "Step Functions log levels that count as logging."),
+        "eksLogTypes": {**ENUM_LIST, "items": {"enum": list(EKS_LOG_TYPES)},
+                       "description": "EKS control-plane log types every cluster must enable."},
+        "searchDomainLogTypes": {**ENUM_LIST, "items": {"enum": list(SEARCH_LOG_TYPES)},
+                                "description": "Log types every OpenSearch/Elasticsearch domain publishes."},
+        "appsyncFieldLogLevels": {**ENUM_LIST, "items": {"enum": list(APPSYNC_LEVELS)},
+                                 "description": "AppSync field log levels that count as logging."},
+        "stateMachineLogLevels": {**ENUM_LIST, "items": {"enum": list(STATE_MACHINE_LEVELS)},
+                                 "description": "Step Functions log levels that count as logging."},
         "neptuneLogExports": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1,
                               "description": "Log types every Neptune cluster exports to CloudWatch Logs."},
         "rdsLogExports": {"type": "object", "minProperties": 1,
