@@ -234,3 +234,16 @@ def test_every_model_reference_is_read_after_an_unknown_one():
                                                 {"name": "b", "templateType": "TEXT", "modelId": "us.amazon.nova-pro-v1:0"}]}
     result = run(PROMPT, inputs)
     assert len(result.violations) == 1 and "variants[1].modelId" in result.violations[0][0]
+
+
+@pytest.mark.parametrize("reference", [
+    "arn:aws:bedrock:eu-west-1:111122223333:custom-model/amazon.titan-text-express-v1:0:8k/us.tuned",
+    "arn:aws:bedrock:eu-west-1:111122223333:provisioned-model",
+], ids=["id-is-the-segment-after-the-type", "no-resource-id"])
+def test_route_is_read_from_the_resource_id_after_the_type_only(reference):
+    assert run(AGENT, _with(COMPLIANT[AGENT], ("foundationModel",), reference)).clean
+
+
+@pytest.mark.parametrize("reference", [7, {"id": "us.amazon.nova-pro-v1:0"}], ids=["number", "object"])
+def test_model_reference_that_is_not_a_string_is_not_a_route(reference):
+    assert run(AGENT, _with(COMPLIANT[AGENT], ("foundationModel",), reference)).clean
