@@ -79,3 +79,29 @@ def test_waiver_waives_and_expired_waiver_does_not():
     run(POLICY, [VAULT], waivers=[waiver(VAULT, reason="Scratch vault for restore tests, no production data")]) \
         .assert_waived()
     run(POLICY, [VAULT], waivers=[waiver(VAULT, days=-1)]).assert_violation("expired on")
+
+
+def test_finding_names_every_action_the_policy_must_deny():
+    run(POLICY, [VAULT]).assert_violation(
+        "aws.backup.VaultPolicy denying everyone backup:DeleteRecoveryPoint, backup:UpdateRecoveryPointLifecycle, "
+        "backup:PutBackupVaultAccessPolicy.", on=VAULT)
+
+
+def test_every_vault_is_judged_after_a_protected_one():
+    other = resource(aws.backup.Vault, "other", name="perimeter-other", kms_key_arn=UNKNOWN)
+    run(POLICY, [VAULT, other, vault_policy(DENY)]).assert_violation("by hand", on=other)
+
+
+def test_autonamed_vault_is_matched_by_its_id_at_update():
+    vault = resource(aws.backup.Vault, "auto", kms_key_arn=UNKNOWN)
+    vault = dataclasses.replace(vault, outputs={**vault.inputs, "id": "auto-4f2a"})
+    lock = dataclasses.replace(LOCK.replace(backup_vault_name="auto-4f2a"), property_dependencies={})
+    run(POLICY, [vault, lock]).assert_clean()
+
+
+def test_deferral_is_on_the_vault_and_names_built_from_other_resources_are_unresolved():
+    key = resource(aws.kms.Key, "key")
+    policy = resource(aws.backup.VaultPolicy, "data", backup_vault_name=UNKNOWN, policy=UNKNOWN,
+                      property_dependencies={"backupVaultName": [key]})
+    result = run(POLICY, [VAULT, key, policy]).assert_deferred("Vault 'data': its vault lock or vault policy")
+    assert result.deferred[0]["urn"] == VAULT.urn
