@@ -48,7 +48,7 @@ def test_a_passing_gate_with_fresh_confirmations_is_clean():
 def test_any_other_verdict_blocks_naming_its_reason(status, reason):
     result = run({**COMPLIANT, "status": status, "reason": reason})
     assert len(result.violations) == 1
-    assert f"launch gate {status}: {reason}" in result.violations[0][0]
+    assert f"\nLaunchGate 'launch-gate': launch gate {status}: {reason}.\n" in result.violations[0][0]
 
 
 def test_an_ungated_stack_is_not_judged():
@@ -68,9 +68,23 @@ def test_the_age_limit_is_configurable():
     assert not run({**stale, "maxConfirmationAgeDays": 180}).clean
 
 
+def test_without_a_stated_limit_confirmations_expire_after_365_days():
+    without_limit = {k: v for k, v in COMPLIANT.items() if k != "maxConfirmationAgeDays"}
+    assert run(mutated(without_limit, ("inheritedControls", 0, "confirmedOn"), "2025-12-01")).clean  # 365 days
+    result = run(mutated(without_limit, ("inheritedControls", 0, "confirmedOn"), "2025-11-30"))
+    assert "(366 days before 2026-12-01, limit 365)" in result.violations[0][0] and not result.cant_run
+
+
+def test_an_evaluation_time_in_utc_z_form_is_read():
+    stale = mutated(COMPLIANT, ("inheritedControls", 1, "confirmedOn"), "2025-05-15")
+    result = run({**stale, "evaluatedAt": "2026-12-01T09:30:00Z"})
+    assert not result.cant_run and "(565 days before 2026-12-01, limit 365)" in result.violations[0][0]
+
+
 def test_an_unknown_status_is_deferred_not_passed():
     result = run({**COMPLIANT, "status": UNKNOWN})
-    assert not result.violations and not result.cant_run and result.deferred
+    assert not result.violations and not result.cant_run
+    assert [d["message"] for d in result.deferred] == ["LaunchGate 'launch-gate': status unknown at preview"]
 
 
 @given(age=st.integers(min_value=0, max_value=2000), limit=st.integers(min_value=30, max_value=1096))

@@ -57,13 +57,15 @@ def test_ordinary_values_pass(record):
     assert result.clean and not result.deferred
 
 
+# Explicit ids: a secret in a test id would also be a node id no runner can select.
 @pytest.mark.parametrize("value, kind", [
-    (ACCESS_KEY_ID, "an AWS access key id"),
-    (PEM, "a private key"),
-    ("password=" + "Tr0ub4dor", "a password-style assignment"),
-    ("postgres://app:" + "Tr0ub4dor@db.internal:5432/app", "credentials in a URL"),
-    (RANDOM_SECRET, "a high-entropy string"),
-    ("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "a high-entropy string"),
+    pytest.param(ACCESS_KEY_ID, "an AWS access key id", id="access-key-id"),
+    pytest.param(PEM, "a private key", id="private-key"),
+    pytest.param("password=" + "Tr0ub4dor", "a password-style assignment", id="assignment"),
+    pytest.param("postgres://app:" + "Tr0ub4dor@db.internal:5432/app", "credentials in a URL", id="url-credentials"),
+    pytest.param(RANDOM_SECRET, "a high-entropy string", id="base64-entropy"),
+    pytest.param("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "a high-entropy string",
+                 id="hex-entropy"),
 ])
 @pytest.mark.parametrize("build", ["function", "task", "instance", "template"])
 def test_each_detector_fires_everywhere(value, kind, build):
@@ -72,13 +74,63 @@ def test_each_detector_fires_everywhere(value, kind, build):
               "instance": lambda v: instance(SAFE_USER_DATA + f"export X={v}\n"),
               "template": lambda v: template(SAFE_USER_DATA + f"export X={v}\n")}[build](value)
     result = analyze(POLICY, record)
-    assert len(result.violations) == 1 and kind in result.violations[0][0]
+    where = {"function": "Function 'data': environment.variables.X",
+             "task": "TaskDefinition 'data': containerDefinitions[0].environment[0] (X)",
+             "instance": "Instance 'data': userData", "template": "LaunchTemplate 'data': userData"}[build]
+    assert len(result.violations) == 1
+    assert (f"{where} holds {kind}; keep secrets in Secrets Manager or SSM Parameter Store and pass their ARN or "
+            "name instead.") in result.violations[0][0]
     assert value not in result.violations[0][0]  # the finding never repeats the secret
 
 
 def test_secret_named_variable_with_literal_value():
     result = analyze(POLICY, function({**SAFE_VARIABLES, "DB_PASSWORD": "hunter2"}))
     assert "environment.variables.DB_PASSWORD holds a literal value in a secret-named variable" in result.violations[0][0]
+    result = analyze(POLICY, task([{"name": "LOG_LEVEL", "value": "INFO"}, {"name": "DB_PASSWORD", "value": "hunter2"}]))
+    assert ("containerDefinitions[0].environment[1] (DB_PASSWORD) holds a literal value in a secret-named variable"
+            in result.violations[0][0])
+
+
+def test_containers_given_as_objects_and_without_environment_are_read():
+    containers = [{"name": "proxy", "image": "envoy:1"},
+                  {"name": "app", "image": "app:1", "environment": [{"name": "X", "value": ACCESS_KEY_ID}]}]
+    record = resource(TASK, "data", {"family": "app", "containerDefinitions": containers})
+    result = analyze(POLICY, record)
+    assert len(result.violations) == 1 and not result.cant_run
+    assert "containerDefinitions[1].environment[0] (X) holds an AWS access key id" in result.violations[0][0]
+
+
+@pytest.mark.parametrize("definitions", ["null", '["app"]', '{"name": "app"}', "[{", '[{"environment": null}]',
+                                         '[{"environment": ["X=1"]}]'])
+def test_malformed_container_definitions_neither_crash_nor_report(definitions):
+    result = analyze(POLICY, resource(TASK, "data", {"family": "app", "containerDefinitions": definitions}))
+    assert result.clean and not result.cant_run and not result.deferred
+
+
+def test_hex_token_exactly_the_minimum_length_is_scanned():
+    token = "0123456789abcdef0123"  # 20 hex characters, entropy 3.9
+    assert "holds a high-entropy string" in analyze(POLICY, function({"BLOB": token})).violations[0][0]
+    assert analyze(POLICY, function({"BLOB": token[:19]})).clean
+
+
+def test_entropy_exactly_at_the_threshold_fires():
+    token = "01234567" * 3  # eight symbols, equally often: exactly 3.0 bits per character
+    assert "holds a high-entropy string" in analyze(POLICY, function({"BLOB": token})).violations[0][0]
+    assert analyze(POLICY, function({"BLOB": "01234566" * 3})).clean  # a little below 3.0
+
+
+def test_launch_template_user_data_that_is_not_utf8_is_still_scanned():
+    # Binary bytes (e.g. a gzip header) before the script: decoded with replacement, the key is still found.
+    encoded = base64.b64encode(b"\xff\xfe\x00" + f"export K={ACCESS_KEY_ID}\n".encode()).decode()
+    result = analyze(POLICY, resource(TEMPLATE, "data", {"imageId": "ami-123", "userData": encoded}))
+    assert "userData holds an AWS access key id" in result.violations[0][0]
+
+
+def test_launch_template_user_data_that_is_not_base64_is_scanned_as_written():
+    # Not base64 (the `#`, `!`, spaces, `=`): a lenient decoder would drop those and decode the letters to noise.
+    script = "#!/bin/bash\nexport password=Tr0ub4dorXY\n"
+    result = analyze(POLICY, resource(TEMPLATE, "data", {"imageId": "ami-123", "userData": script}))
+    assert "userData holds a password-style assignment" in result.violations[0][0]
 
 
 def test_user_data_base64_is_decoded():
@@ -91,11 +143,16 @@ def test_entropy_thresholds_are_configurable():
     assert analyze(POLICY, function({"BLOB": RANDOM_SECRET}), config).clean
 
 
-@pytest.mark.parametrize("record", [function(UNKNOWN), function({"DB_PASSWORD": UNKNOWN}), instance(UNKNOWN),
-                                    resource(TASK, "data", {"family": "app", "containerDefinitions": UNKNOWN})])
-def test_unknown_values_are_deferred(record):
+@pytest.mark.parametrize("record, message", [
+    (function(UNKNOWN), "Function 'data': environment.variables is unknown at preview"),
+    (function({"DB_PASSWORD": UNKNOWN}), "Function 'data': environment.variables.DB_PASSWORD is unknown at preview"),
+    (instance(UNKNOWN), "Instance 'data': userData is unknown at preview"),
+    (resource(TASK, "data", {"family": "app", "containerDefinitions": UNKNOWN}),
+     "TaskDefinition 'data': containerDefinitions is unknown at preview"),
+], ids=["variables", "one-variable", "user-data", "container-definitions"])
+def test_unknown_values_are_deferred(record, message):
     result = analyze(POLICY, record)
-    assert result.clean and result.deferred
+    assert result.clean and [d["message"] for d in result.deferred] == [message]
 
 
 @settings(max_examples=50, deadline=None)

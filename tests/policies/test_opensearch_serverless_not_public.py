@@ -93,3 +93,44 @@ def test_data_access_principal_built_from_outputs_is_deferred():
 
 def test_lifecycle_access_policies_are_not_this_rules_business():
     assert analyze(POLICY, access_policy({"Rules": READ_RULES, "Principal": ["*"]}, kind="lifecycle")).clean
+
+
+def test_unknown_policy_type_is_deferred():
+    record = resource(SECURITY_POLICY, "kb-network", {"name": "kb-network", "type": UNKNOWN,
+                                                       "policy": json.dumps([{**PRIVATE_VIA_ENDPOINT, "AllowFromPublic": True}])})
+    result = analyze(POLICY, record)
+    assert result.clean and [d["message"] for d in result.deferred] == [
+        "ServerlessSecurityPolicy 'kb-network': type is unknown at preview"]
+
+
+@pytest.mark.parametrize("record, message", [
+    (resource(SECURITY_POLICY, "kb-network", {"type": "network", "policy": [PRIVATE_VIA_BEDROCK, UNKNOWN]}),
+     "ServerlessSecurityPolicy 'kb-network': network rule 2 is unknown at preview"),
+    (resource(SECURITY_POLICY, "kb-network", {"type": "network", "policy": [
+        PRIVATE_VIA_BEDROCK, {**PRIVATE_VIA_ENDPOINT, "AllowFromPublic": UNKNOWN}]}),
+     "ServerlessSecurityPolicy 'kb-network': network rule 2 AllowFromPublic is unknown at preview"),
+    (resource(ACCESS_POLICY, "kb-access", {"type": "data", "policy": [UNKNOWN]}),
+     "ServerlessAccessPolicy 'kb-access': data access rule 1 is unknown at preview"),
+    (resource(ACCESS_POLICY, "kb-access", {"type": "data", "policy": [{"Rules": READ_RULES, "Principal": UNKNOWN}]}),
+     "ServerlessAccessPolicy 'kb-access': data access rule 1 Principal is unknown at preview"),
+], ids=["network-rule", "allow-from-public", "data-rule", "principal-list"])
+def test_parts_built_from_outputs_are_deferred_and_named(record, message):
+    result = analyze(POLICY, record)
+    assert result.clean and not result.cant_run and [d["message"] for d in result.deferred] == [message]
+
+
+def test_private_sources_built_from_outputs_count_as_declared():
+    record = resource(SECURITY_POLICY, "kb-network", {"type": "network", "policy": [
+        {"Rules": COLLECTION_RULES, "AllowFromPublic": False, "SourceVPCEs": UNKNOWN}]})
+    result = analyze(POLICY, record)
+    assert result.clean and not result.deferred
+
+
+def test_findings_name_every_wildcard_and_every_resource():
+    rules = [{"ResourceType": "index", "Resource": ["index/kb/*", "index/faq/*"]}]
+    result = analyze(POLICY, access_policy({"Rules": rules, "Principal": ["*", "arn:aws:iam::*:root", KB_ROLE]}))
+    assert ("ServerlessAccessPolicy 'kb-access': data access rule 1 grants *, arn:aws:iam::*:root (a wildcard "
+            "principal) access to index/kb/*, index/faq/*.") in result.violations[0][0]
+    result = analyze(POLICY, network_policy({"AllowFromPublic": True}))
+    assert ("ServerlessSecurityPolicy 'kb-network': network rule 1 sets AllowFromPublic=true for its resources."
+            in result.violations[0][0])

@@ -15,9 +15,9 @@ KEY_URN = urn(KEY, "data")
 SSE_URN = urn(SSE, "docs-sse")
 
 
-def key(**changes):
+def key(name="data", **changes):
     inputs = {"description": "docs", "enableKeyRotation": True, "policy": UNKNOWN, **changes}
-    return resource(KEY, "data", {k: v for k, v in inputs.items() if v is not None})
+    return resource(KEY, name, {k: v for k, v in inputs.items() if v is not None})
 
 
 def bucket(name="docs", type_=BUCKET, **inputs):
@@ -94,9 +94,54 @@ def test_inline_configuration_counts_and_its_key_is_checked():
     assert result.urns == [BUCKET_URN] and "enableKeyRotation is False" in result.violations[0][0]
 
 
-def test_unknown_rotation_is_deferred():
+def test_unknown_rotation_is_deferred_on_the_configuration():
     result = analyze_stack(POLICY, [key(enableKeyRotation=UNKNOWN), bucket(), sse()])
-    assert result.clean and "enableKeyRotation of KMS key 'data'" in result.deferred[0]["message"]
+    assert result.clean and len(result.deferred) == 1
+    assert result.deferred[0]["message"] == ("BucketServerSideEncryptionConfiguration 'docs-sse': enableKeyRotation of "
+                                             "KMS key 'data' is unknown at preview")
+    assert result.deferred[0]["urn"] == SSE_URN
+
+
+def test_violation_names_the_configuration_and_the_key():
+    result = analyze_stack(POLICY, [key(enableKeyRotation=False), bucket(), sse()])
+    assert ("\nBucketServerSideEncryptionConfiguration 'docs-sse' encrypts with KMS key 'data', whose "
+            "enableKeyRotation is False; set enable_key_rotation=True") in result.violations[0][0]
+
+
+def alias_to(key_urn, name="data-alias"):
+    return resource(ALIAS, name, {"name": f"alias/{name}", "targetKeyId": UNKNOWN},
+                    property_dependencies={"targetKeyId": [key_urn]})
+
+
+def test_key_reached_through_an_alias_must_rotate():
+    result = analyze_stack(POLICY, [key(enableKeyRotation=False), alias_to(KEY_URN), bucket(),
+                                    sse(key_urn=urn(ALIAS, "data-alias"))])
+    assert result.urns == [SSE_URN] and "KMS key 'data', whose enableKeyRotation is False" in result.violations[0][0]
+
+
+def test_every_key_feeding_the_rules_is_checked_when_a_key_and_an_alias_both_feed_them():
+    stale, fresh = key("stale", enableKeyRotation=False), key("fresh")
+    configuration = sse(key_urn=None)
+    configuration["propertyDependencies"] = {"bucket": [BUCKET_URN], "rules": [stale["urn"], urn(ALIAS, "fresh-alias")]}
+    result = analyze_stack(POLICY, [stale, fresh, alias_to(fresh["urn"], "fresh-alias"), bucket(), configuration])
+    assert result.urns == [SSE_URN] and "KMS key 'stale'" in result.violations[0][0]
+
+
+def test_every_bucket_is_checked_after_a_covered_one():
+    stack = [key(), bucket(), sse(), bucket("logs")]
+    result = analyze_stack(POLICY, stack)
+    assert result.urns == [urn(BUCKET, "logs")]
+
+
+def test_update_phase_configuration_naming_the_bucket_id_covers_it():
+    # A bucket named by prefix: its `bucket` input is absent, its id output is the generated name.
+    named_by_prefix = bucket(bucketPrefix="docs-", id="docs-20261204abc")
+    stack = [named_by_prefix, sse(bucket_urn=None, key_urn=None, bucket_value="docs-20261204abc",
+                                  key_value="arn:aws:kms:eu-west-1:111122223333:key/abc")]
+    assert analyze_stack(POLICY, stack).clean
+    stack[1] = sse(bucket_urn=None, key_urn=None, bucket_value="other-bucket",
+                   key_value="arn:aws:kms:eu-west-1:111122223333:key/abc")
+    assert analyze_stack(POLICY, stack).urns == [BUCKET_URN]
 
 
 def test_configuration_whose_bucket_preview_cannot_name_defers_instead_of_blocking():

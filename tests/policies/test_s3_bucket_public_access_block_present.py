@@ -51,6 +51,14 @@ def test_block_with_untraceable_unknown_bucket_defers_instead_of_blocking():
     untraceable = resource(BLOCK, "from-stack-reference", {"bucket": UNKNOWN, **FLAGS})
     result = analyze_stack(POLICY, [bucket(), untraceable])
     assert result.clean and result.deferred[0]["urn"] == urn(BUCKET, "data")
+    assert result.deferred[0]["message"] == ("Bucket 'data' may be covered by BucketPublicAccessBlock "
+                                             "'from-stack-reference', whose bucket is unknown at preview")
+
+
+def test_every_bucket_is_checked_after_a_covered_one():
+    data, logs = bucket(), bucket("logs", bucket_name="perimeter-logs-4d5e6f")
+    result = analyze_stack(POLICY, [data, block_for(data), logs])
+    assert result.urns == [urn(BUCKET, "logs")]
 
 
 def test_missing_block_still_blocks_beside_unknown_unrelated_inputs():

@@ -41,12 +41,24 @@ def test_suspended_versioning_blocks_on_the_versioning_resource(name):
 
 def test_unknown_versioning_is_deferred():
     result = analyze_stack(POLICY, build(STACK, {"data-versioning": [(("versioningConfiguration", "status"), UNKNOWN)]}))
-    assert result.clean and "status is unknown" in result.deferred[0]["message"]
+    assert result.clean and [(d["urn"], d["message"]) for d in result.deferred] == [
+        (at(STACK, "data-versioning"), "BucketVersioning 'data-versioning': versioningConfiguration.status is unknown at preview")]
     result = analyze_stack(POLICY, build(STACK, {"inline": [(("versioning",), UNKNOWN)]}))
-    assert result.clean and result.deferred
+    assert result.clean and [(d["urn"], d["message"]) for d in result.deferred] == [
+        (at(STACK, "inline"), "Bucket 'inline': its versioning is unknown at preview")]
     spec = {**STACK, "data-versioning": (VERSIONING, {"bucket": UNKNOWN, "versioningConfiguration": {"status": "Enabled"}}, {})}
     result = analyze_stack(POLICY, build(spec))
-    assert result.clean and result.deferred
+    assert result.clean and [d["urn"] for d in result.deferred] == [at(STACK, "data")]
+
+
+def test_update_phase_versioning_naming_the_bucket_id_covers_it():
+    # A bucket named by prefix has no `bucket` input; its id output is the generated name.
+    spec = {"prefixed": (BUCKET, {"bucketPrefix": "data-", "id": "data-20261204abc"}, {}),
+            "prefixed-versioning": (VERSIONING, {"bucket": "data-20261204abc",
+                                                 "versioningConfiguration": {"status": "Enabled"}}, {})}
+    assert analyze_stack(POLICY, build(spec)).clean
+    result = analyze_stack(POLICY, build(spec, {"prefixed-versioning": [(("bucket",), "data-other")]}))
+    assert result.urns == [at(spec, "prefixed")]
 
 
 def test_waiver_applies():

@@ -36,7 +36,9 @@ def test_each_flag_off_or_absent_blocks_and_is_named(type_, flag, value):
 
 def test_block_declared_without_flags_names_all_four():
     message = analyze(POLICY, block(**{flag: None for flag in FLAGS})).violations[0][0]
-    assert all(flag in message for flag in FLAGS)
+    assert ("BucketPublicAccessBlock 'data' leaves public access open: blockPublicAcls=None, blockPublicPolicy=None, "
+            "ignorePublicAcls=None, restrictPublicBuckets=None (an absent flag defaults to false); all four flags "
+            "must be true.") in message
 
 
 def test_flag_off_still_blocks_when_another_flag_is_unknown():

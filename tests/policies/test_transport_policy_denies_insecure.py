@@ -54,7 +54,51 @@ def test_unguarded_resource_is_reported(target, drop, changes):
 ])
 def test_unknown_policy_is_deferred(changes):
     result = analyze_stack(POLICY, build(STACK, changes))
-    assert result.clean and result.deferred
+    target = next(iter(changes)).removesuffix("-policy")
+    assert result.clean and [(d["urn"], d["message"]) for d in result.deferred] == [
+        (at(STACK, target), f"{STACK[target][0].rsplit(':', 1)[-1]} '{target}': its resource policy is unknown at preview")]
+
+
+def topic_with_condition(condition):
+    return build(STACK, {"topic": [(("policy",), policy({**tls_only("sns:*"), "Condition": condition}))]})
+
+
+@pytest.mark.parametrize("condition", [
+    {"BoolIfExists": {"aws:SecureTransport": "false"}},
+    {"bool": {"AWS:SECURETRANSPORT": ["false"]}},
+    {"StringNotEquals": {"aws:SourceVpce": "vpce-0abc"}, "Bool": {"aws:SecureTransport": "false"}},
+], ids=["bool-if-exists", "any-case", "beside-another-operator"])
+def test_each_spelling_of_the_guard_passes(condition):
+    result = analyze_stack(POLICY, topic_with_condition(condition))
+    assert result.clean and not result.deferred
+
+
+@pytest.mark.parametrize("condition", [
+    None,  # an unconditional deny is not the TLS guard the rule asks for
+    {"StringNotEquals": {"aws:SourceVpce": "vpce-0abc"}},
+    {"Bool": "aws:SecureTransport"},  # malformed block: no guard, and no crash
+    {"Bool": {"aws:MultiFactorAuthPresent": "false"}},
+], ids=["no-condition", "other-operator", "malformed-bool-block", "other-bool-key"])
+def test_a_deny_without_the_secure_transport_condition_is_reported(condition):
+    result = analyze_stack(POLICY, topic_with_condition(condition))
+    assert result.urns == [at(STACK, "topic")] and not result.cant_run
+    assert ("Topic 'topic' has no resource policy denying requests without TLS (aws:SecureTransport false)."
+            in result.violations[0][0])
+
+
+def test_unknown_secure_transport_value_is_deferred():
+    stack = build(STACK, {"topic": [(("policy",), {"Version": "2012-10-17", "Statement": [
+        {**tls_only("sns:*"), "Condition": {"Bool": {"aws:SecureTransport": UNKNOWN}}}]})]})
+    result = analyze_stack(POLICY, stack)
+    assert result.clean and [d["urn"] for d in result.deferred] == [at(STACK, "topic")]
+
+
+def test_a_policy_built_from_a_v2_bucket_resolves_for_both_bucket_types():
+    # The V2 bucket's policy names it by dependency: the unguarded Bucket is reported, not deferred.
+    spec = {**STACK, "legacy-policy": (BUCKET_POLICY, {"bucket": UNKNOWN, "policy": policy(tls_only("*"))},
+                                       {"bucket": ["legacy"]})}
+    result = analyze_stack(POLICY, build(spec, drop=("bucket-policy",)))
+    assert result.urns == [at(STACK, "bucket")] and not result.deferred
 
 
 def test_unresolved_policy_target_is_deferred():
