@@ -53,7 +53,7 @@ class SecureBucketArgs:
             raise ValueError(f"bucket {self.bucket_name}: retention must be bounded by a positive number of days")
         if not self.readers:
             raise ValueError(f"bucket {self.bucket_name}: name at least one reader")
-        if len(self.bucket_name) + len(ACCESS_LOG_SUFFIX) > MAX_BUCKET_NAME_LENGTH:
+        if len(access_log_bucket_name(self.bucket_name)) > MAX_BUCKET_NAME_LENGTH:
             raise ValueError(f"bucket {self.bucket_name}: its access-log bucket name would exceed "
                              f"{MAX_BUCKET_NAME_LENGTH} characters; shorten the name")
 
@@ -62,7 +62,7 @@ class SecureBucketArgs:
         """The sibling that receives this bucket's server access logs: the same controls, a year of retention."""
         return SecureBucketArgs(
             context=self.context,
-            bucket_name=self.bucket_name + ACCESS_LOG_SUFFIX,
+            bucket_name=access_log_bucket_name(self.bucket_name),
             kms_key_arn=self.kms_key_arn,
             expiration_days=max(self.expiration_days, ACCESS_LOG_MINIMUM_DAYS),
             noncurrent_expiration_days=self.noncurrent_expiration_days,
@@ -71,9 +71,14 @@ class SecureBucketArgs:
         )
 
 
+def access_log_bucket_name(bucket_name: str) -> str:
+    """The bucket that receives `bucket_name`'s server access logs (for callers that name it before it exists)."""
+    return bucket_name + ACCESS_LOG_SUFFIX
+
+
 def access_log_delivery_statement(source: SecureBucketArgs) -> dict[str, Any]:
     """S3's logging service may write the source bucket's access logs, for this account's source bucket only."""
-    target = source.context.bucket_arn(source.bucket_name + ACCESS_LOG_SUFFIX)
+    target = source.context.bucket_arn(access_log_bucket_name(source.bucket_name))
     return statement("S3WritesThisBucketsAccessLogs", ["s3:PutObject"], [f"{target}/{source.bucket_name}/*"],
                      principal=services("logging.s3.amazonaws.com"),
                      conditions={"ArnLike": {"aws:SourceArn": source.context.bucket_arn(source.bucket_name)},
