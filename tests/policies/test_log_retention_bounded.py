@@ -232,3 +232,106 @@ def test_deprecated_v2_bucket_and_lifecycle_are_classified_and_checked():
     result = analyze_stack(POLICY, as_v2(too_long, retyped))
     assert result.urns == [urn(BUCKET_V2, "invocation-bucket")]
     assert "expiration.days is 3650 days, above" in result.violations[0][0]
+
+
+def update_phase_stack(trail_bucket="perimeter-trail", logging_bucket="perimeter-invocations",
+                       lifecycle_target="perimeter-invocations", large_bucket=None, trail_days=400, invocation_days=90):
+    """Every link by value, as `pulumi up` shows them: names and ids known, no property dependencies."""
+    config = {"s3Config": {"bucketName": logging_bucket}}
+    if large_bucket:
+        config["cloudwatchConfig"] = {"logGroupName": "/perimeter/none",
+                                      "largeDataDeliveryS3Config": {"bucketName": large_bucket}}
+    return [
+        resource(BUCKET, "trail-bucket", {"bucket": "perimeter-trail", "id": "perimeter-trail"}),
+        resource(LIFECYCLE, "trail-lifecycle", {"bucket": "perimeter-trail", "rules": expiring(trail_days)}),
+        resource(BUCKET, "invocation-bucket", {"bucket": "perimeter-invocations", "id": "bucket-id-1"}),
+        resource(LIFECYCLE, "invocation-lifecycle", {"bucket": lifecycle_target, "rules": expiring(invocation_days)}),
+        resource(TRAIL, "audit", {"s3BucketName": trail_bucket}),
+        resource(LOGGING, "invocation-logging", {"loggingConfig": config}),
+    ]
+
+
+def test_update_phase_buckets_classified_and_matched_by_name_and_id():
+    assert analyze_stack(POLICY, update_phase_stack()).clean
+    assert analyze_stack(POLICY, update_phase_stack(lifecycle_target="bucket-id-1")).clean
+    result = analyze_stack(POLICY, update_phase_stack(trail_days=30))
+    assert result.urns == [urn(BUCKET, "trail-bucket")]
+    assert "Bucket 'trail-bucket' (audit logs): lifecycle 'trail-lifecycle' rules[0].expiration.days is 30 days" \
+        in result.violations[0][0]
+    result = analyze_stack(POLICY, update_phase_stack(invocation_days=731))
+    assert result.urns == [urn(BUCKET, "invocation-bucket")] and "above the 400 days" in result.violations[0][0]
+    result = analyze_stack(POLICY, update_phase_stack(large_bucket="perimeter-invocations", logging_bucket="other",
+                                                      invocation_days=731))
+    assert result.urns == [urn(BUCKET, "invocation-bucket")] and "(model invocation logs)" in result.violations[0][0]
+
+
+def test_update_phase_unrelated_names_do_not_classify():
+    # The trail and the invocation logging name other buckets: bounds no longer apply, lifecycles still do.
+    assert analyze_stack(POLICY, update_phase_stack(trail_bucket="elsewhere", logging_bucket="elsewhere",
+                                                    trail_days=30, invocation_days=731)).clean
+    result = analyze_stack(POLICY, update_phase_stack(lifecycle_target="elsewhere"))
+    assert result.urns == [urn(BUCKET, "invocation-bucket")]
+    assert "(model invocation logs): no enabled lifecycle rule expires its objects" in result.violations[0][0]
+
+
+def test_trail_log_group_arn_without_the_stream_suffix():
+    group = resource(LOG_GROUP, "trail-logs", {"name": "/perimeter/trail", "retentionInDays": 30})
+    trail = resource(TRAIL, "audit", {"cloudWatchLogsGroupArn":
+                                      "arn:aws:logs:eu-west-1:111122223333:log-group:/perimeter/trail"})
+    result = analyze_stack(POLICY, [group, trail])
+    assert result.urns == [urn(LOG_GROUP, "trail-logs")] and "(audit logs)" in result.violations[0][0]
+
+
+def test_log_group_for_audit_and_invocations_names_both():
+    group = resource(LOG_GROUP, "shared", {"name": "/perimeter/shared", "retentionInDays": 30})
+    trail = resource(TRAIL, "audit", {"cloudWatchLogsGroupArn":
+                                      "arn:aws:logs:eu-west-1:111122223333:log-group:/perimeter/shared:*"})
+    logging = resource(LOGGING, "invocation-logging",
+                       {"loggingConfig": {"cloudwatchConfig": {"logGroupName": "/perimeter/shared"}}})
+    result = analyze_stack(POLICY, [group, trail, logging])
+    assert "LogGroup 'shared' (audit and model invocation logs): retentionInDays is 30 days" in result.violations[0][0]
+
+
+def test_invocation_retention_at_the_maximum_passes():
+    assert analyze_stack(POLICY, stack({"invocations": (("retentionInDays",), 400)})).clean
+    assert analyze_stack(POLICY, stack({"invocation-bucket-lifecycle": (("rules", 0, "expiration", "days"), 400)})).clean
+
+
+def test_unknown_retention_is_named():
+    result = analyze_stack(POLICY, stack({"app": (("retentionInDays",), UNKNOWN)}))
+    assert result.clean and "LogGroup 'app': retentionInDays unknown at preview" in result.deferred[0]["message"]
+
+
+@pytest.mark.parametrize("days, expires", [(0, False), (1, True)])
+def test_an_expiration_counts_from_one_day(days, expires):
+    result = analyze_stack(POLICY, stack({"invocation-bucket-lifecycle": (("rules", 0, "expiration", "days"), days)}))
+    assert result.clean is expires
+    if not expires:
+        assert "no enabled lifecycle rule expires its objects" in result.violations[0][0]
+
+
+def test_every_out_of_bounds_rule_is_listed():
+    rules = expiring(3650) + [{"id": "short", "status": "Enabled", "filter": {"prefix": "tmp/"},
+                               "expiration": {"days": 30}}]
+    result = analyze_stack(POLICY, stack({"invocation-bucket-lifecycle": (("rules",), rules)}))
+    assert "rules[0].expiration.days is 3650 days" in result.violations[0][0]
+    rules = list(reversed(rules))
+    result = analyze_stack(POLICY, stack({"invocation-bucket-lifecycle": (("rules",), rules)}))
+    assert "rules[1].expiration.days is 3650 days" in result.violations[0][0]
+
+
+def test_inline_and_configuration_rules_add_up():
+    inputs = {"forceDestroy": False, "lifecycleRules": [{"enabled": True, "expiration": {"days": 30}}]}
+    result = analyze_stack(POLICY, plain_stack(bucket_inputs=inputs))
+    assert result.clean and not result.deferred
+
+
+def test_missing_lifecycle_messages_name_the_fix():
+    result = analyze_stack(POLICY, stack(drop={"invocation-bucket-lifecycle"}))
+    message = next(m for m, _ in result.violations)
+    assert ("Bucket 'invocation-bucket' (model invocation logs): no enabled lifecycle rule expires its objects, so "
+            "prompts and answers are kept forever; add aws.s3.BucketLifecycleConfiguration(bucket=bucket.id, "
+            "rules=[{'status': 'Enabled', 'expiration': {'days': <= 400}, ...}])") in message
+    message = analyze_stack(POLICY, plain_stack(drop={"plain-lifecycle"})).violations[0][0]
+    assert ("Bucket 'plain': has no enabled lifecycle rule, so nobody decided how long its objects are kept; add "
+            "aws.s3.BucketLifecycleConfiguration(bucket=bucket.id, rules=[{'status': 'Enabled', ...}]).") in message
