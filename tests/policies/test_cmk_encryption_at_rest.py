@@ -253,3 +253,26 @@ def test_deferral_names_the_unknown_setting_by_its_path(type_, path, deferred):
 def test_encryption_flag_written_as_a_string_counts_only_when_it_says_true(flag, passes):
     result = run(VOLUME, mutated(COMPLIANT[VOLUME], ("encrypted",), flag))
     assert result.clean if passes else f"encrypted is {flag!r}, not true" in result.violations[0][0]
+
+
+@pytest.mark.parametrize("type_, inputs, line", [
+    (AOSS_POLICY, {"name": "kb-encryption", "type": "encryption"},
+     "ServerlessSecurityPolicy 'subject': policy is not set, so AWS encrypts with a key of its own; set "),
+    (AOSS_POLICY, {"name": "kb-encryption", "type": "encryption", "policy": "[]"},
+     "ServerlessSecurityPolicy 'subject': policy.KmsARN is not set; set "),
+    (AOSS_POLICY, {"name": "kb-encryption", "type": "encryption", "policy": "{not json"},
+     "ServerlessSecurityPolicy 'subject': policy.KmsARN is not set; set "),
+], ids=["absent", "not-an-object", "not-json"])
+def test_encryption_policy_document_findings(type_, inputs, line):
+    result = run(type_, inputs)
+    assert len(result.violations) == 1 and result.violations[0][0].splitlines()[1].startswith(line)
+
+
+@pytest.mark.parametrize("type_, inputs, deferred", [
+    (AOSS_POLICY, {"name": "kb-encryption", "type": "encryption", "policy": UNKNOWN}, "policy"),
+    ("aws:ssm/parameter:Parameter", {"name": "db-password", "type": UNKNOWN, "value": UNKNOWN}, "type"),
+], ids=["encryption-policy", "ssm-parameter-type"])
+def test_deferral_of_a_document_or_kind_unknown_at_preview(type_, inputs, deferred):
+    result = run(type_, inputs)
+    assert result.clean and [d["message"] for d in result.deferred] == [
+        f"{type_.rsplit(':', 1)[-1]} 'subject': {deferred} unknown at preview"]
