@@ -121,3 +121,33 @@ def test_waiver_waives_and_expired_waiver_does_not():
     bad = ALARM.replace(alarm_actions=None)
     run(POLICY, bad, waivers=[waiver(bad)]).assert_waived()
     run(POLICY, bad, waivers=[waiver(bad, days=-1)]).assert_violation("expired on")
+
+
+def test_finding_text_names_each_property_and_its_fix():
+    bad = ALARM.replace(alarm_actions=None, insufficient_data_actions=None, actions_enabled=False, period=900)
+    message = run(POLICY, bad, config={"okActionRequired": True}).violations[0][0]
+    assert ("MetricAlarm 'trail-changed': actionsEnabled is False, so no action ever runs; set actions_enabled=True; "
+            "alarmActions is empty, so nothing happens when it fires; set alarm_actions=[topic.arn]; "
+            "insufficientDataActions is empty, so nothing happens when its metric stops reporting; "
+            "set insufficient_data_actions=[topic.arn]; okActions is empty, so nothing happens when it recovers; "
+            "set ok_actions=[topic.arn]; period is 900 seconds; set it to at most 300 so a breach is seen promptly."
+            ) in message
+    message = run(POLICY, ALARM.replace(threshold=5), config=SETTINGS).violations[0][0]
+    assert "MetricAlarm 'trail-changed': threshold is 5.0; alarms on cloudtrail-changed must set threshold=1.0." in message
+    message = run(POLICY, MATH.set("metricQueries", 1, "metric", "period", 3600)).violations[0][0]
+    assert "MetricAlarm 'error-rate': metricQueries[1].metric.period is 3600 seconds; set it to at most 300" in message
+
+
+@pytest.mark.parametrize("value", ["false", 0, None])
+def test_only_false_disables_actions(value):
+    result = run(POLICY, ALARM.replace(actions_enabled=True).set("actionsEnabled", value))
+    if value is None:
+        result.assert_clean()
+    else:
+        result.assert_violation(f"actionsEnabled is {value!r}")
+
+
+def test_boolean_settings_never_match_numbers():
+    config = {"metricSettings": [{"metricName": "cloudtrail-changed", "threshold": 1}]}
+    run(POLICY, ALARM.set("threshold", True), config=config).assert_violation("threshold is True")
+    run(POLICY, ALARM.set("period", True)).assert_clean()

@@ -95,3 +95,32 @@ def test_waiver_waives_and_expired_waiver_does_not():
     bare = TOPIC.replace(http_failure_feedback_role_arn=None, sqs_failure_feedback_role_arn=None)
     run(POLICY, [bare], waivers=[waiver(bare)]).assert_waived()
     run(POLICY, [bare], waivers=[waiver(bare, days=-1)]).assert_violation("expired on")
+
+
+def test_finding_text_names_each_property_and_its_fix():
+    bare = TOPIC.replace(http_failure_feedback_role_arn=None, sqs_failure_feedback_role_arn=None)
+    message = run(POLICY, [bare]).violations[0][0]
+    assert ("Topic 'alarms': no protocol's delivery failures are logged; set <protocol>_failure_feedback_role_arn "
+            "(http, lambda, sqs, firehose or application) for the protocols its subscribers use.") in message
+    topic = TOPIC.replace(http_failure_feedback_role_arn=None)
+    message = run(POLICY, [topic, HTTPS], config={"successFeedbackRequired": True}).violations[0][0]
+    assert ("TopicSubscription 'pager' delivers over https from Topic 'alarms', which does not log its deliveries: "
+            "httpFailureFeedbackRoleArn is not set; set http_failure_feedback_role_arn to a role SNS may assume to "
+            "write delivery failures to CloudWatch Logs; httpSuccessFeedbackRoleArn is not set; set "
+            "http_success_feedback_role_arn; httpSuccessFeedbackSampleRate is None; set "
+            "http_success_feedback_sample_rate between 1 and 100.") in message
+
+
+@pytest.mark.parametrize("rate", [True, "50", -1])
+def test_sample_rate_must_be_a_positive_number(rate):
+    logged = TOPIC.replace(http_success_feedback_role_arn=ROLE, http_success_feedback_sample_rate=10)
+    logged = logged.set("httpSuccessFeedbackSampleRate", rate)
+    run(POLICY, [logged, HTTPS], config={"successFeedbackRequired": True}).assert_violation(
+        f"httpSuccessFeedbackSampleRate is {rate!r}")
+
+
+def test_email_and_unknown_protocols_need_no_logging_and_required_protocols_are_judged_on_the_topic():
+    topic = TOPIC.replace(http_failure_feedback_role_arn=None)
+    run(POLICY, [topic, EMAIL, HTTPS.replace(protocol="smtp")]).assert_clean()
+    run(POLICY, [topic, HTTPS], config={"requiredProtocols": ["http"]}).assert_violation(
+        "Topic 'alarms': httpFailureFeedbackRoleArn is not set", on=topic)
