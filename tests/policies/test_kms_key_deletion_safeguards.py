@@ -34,7 +34,20 @@ def test_minimum_is_configurable():
 @pytest.mark.parametrize("path", [("bypassPolicyLockoutSafetyCheck",), ("deletionWindowInDays",)])
 def test_unknown_values_are_deferred(path):
     result = analyze(POLICY, resource(KEY, "data", mutated(COMPLIANT, path, UNKNOWN)))
-    assert result.clean and result.deferred
+    assert result.clean and [d["message"] for d in result.deferred] == [f"Key 'data': {path[0]} unknown at preview"]
+
+
+def test_finding_names_both_problems_and_the_minimum():
+    inputs = {**COMPLIANT, "bypassPolicyLockoutSafetyCheck": True, "deletionWindowInDays": 3}
+    message = analyze(POLICY, resource(KEY, "data", inputs), {"minDeletionWindowDays": 10}).violations[0][0]
+    assert ("\nKey 'data': bypassPolicyLockoutSafetyCheck is true, so a policy that locks every administrator out is "
+            "accepted; deletionWindowInDays is 3.0, below 10 days.\n") in message  # numbers cross protobuf as floats
+
+
+@pytest.mark.parametrize("window, clean", [(7, True), (7.0, True), (6.5, False), ("30", False), (True, False)])
+def test_the_window_must_be_a_number_at_least_the_minimum(window, clean):
+    result = analyze(POLICY, resource(KEY, "data", {**COMPLIANT, "deletionWindowInDays": window}))
+    assert result.clean is clean and not result.cant_run
 
 
 def test_waiver_applies():

@@ -22,3 +22,10 @@ def test_unknown_vpc_options_are_deferred():
 def test_waiver_waives():
     public = DOMAINS[0].replace(vpc_options=None)
     run(POLICY, public, waivers=[waiver(public, reason="Public docs search index, no customer data (SEC-12)")]).assert_waived()
+
+
+def test_finding_and_deferral_texts():
+    result = run(POLICY, DOMAINS[0].replace(vpc_options=None)).assert_violation()
+    assert "\nDomain 'search': has no vpcOptions.subnetIds, so its endpoint is public.\n" in result.violations[0][0]
+    result = run(POLICY, DOMAINS[1].unknown("vpcOptions", "subnetIds")).assert_deferred()
+    assert result.deferred[0]["message"] == "Domain 'legacy': vpcOptions unknown at preview"

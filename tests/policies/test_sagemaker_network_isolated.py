@@ -39,3 +39,24 @@ def test_unknown_setting_is_deferred():
 def test_waiver_waives():
     subject = MODEL.replace(enable_network_isolation=False)
     run(POLICY, subject, waivers=[waiver(subject, reason="Model pulls public reference data only (SEC-44)")]).assert_waived()
+
+
+def test_findings_say_why_each_setting_matters():
+    result = run(POLICY, NOTEBOOK.replace(direct_internet_access=None, root_access="Enabled", subnet_id=None))
+    assert ("\nNotebookInstance 'research': directInternetAccess is not set (default 'Enabled'), must be 'Disabled': "
+            "traffic leaves through SageMaker's own internet path; rootAccess is 'Enabled', must be 'Disabled': "
+            "notebook users can change the instance and its controls; subnetId is not set, so the notebook is not in "
+            "the VPC.\n") in result.violations[0][0]
+    result = run(POLICY, MODEL.replace(enable_network_isolation=None))
+    assert ("Model 'scorer': enableNetworkIsolation is not set (default False), must be True: its containers can "
+            "call out with the data they are given.") in result.violations[0][0]
+    result = run(POLICY, DOMAIN.replace(app_network_access_type=None))
+    assert ("Domain 'studio': appNetworkAccessType is not set (default 'PublicInternetOnly'), must be 'VpcOnly': "
+            "Studio apps reach the internet directly.") in result.violations[0][0]
+
+
+def test_blank_subnet_is_not_a_subnet_and_unknown_subnet_is_one():
+    run(POLICY, NOTEBOOK.replace(subnet_id="  ")).assert_violation("subnetId is not set")
+    run(POLICY, NOTEBOOK.unknown("subnetId")).assert_clean()
+    result = run(POLICY, MODEL.unknown("enableNetworkIsolation")).assert_deferred()
+    assert result.deferred[0]["message"] == "Model 'scorer': enableNetworkIsolation unknown at preview"

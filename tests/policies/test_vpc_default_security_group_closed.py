@@ -59,3 +59,28 @@ def test_unknown_rules_or_vpc_id_are_deferred():
 
 def test_waiver_waives_the_missing_group():
     run(POLICY, [VPC], waivers=[waiver(VPC, reason="Legacy VPC closed by Firewall Manager policy FMS-12")]).assert_waived()
+
+
+def test_finding_and_deferral_texts_and_urns():
+    result = run(POLICY, [VPC, CLOSED.replace(ingress=[SELF_INGRESS, SELF_INGRESS])]).assert_violation(on=CLOSED)
+    assert ("\nDefaultSecurityGroup 'main-default' declares 2 ingress rule(s); a VPC's default security group must "
+            "allow no traffic: set ingress=[] and egress=[] and use dedicated security groups.\n") in result.violations[0][0]
+    result = run(POLICY, [VPC]).assert_violation(on=VPC)
+    assert ("\nVpc 'main' has no aws.ec2.DefaultSecurityGroup in this stack, so its default group keeps AWS's rules "
+            "(all traffic among members, all egress).\n") in result.violations[0][0]
+    result = run(POLICY, [VPC, CLOSED.unknown("ingress").unknown("egress")]).assert_deferred()
+    assert [(d["urn"], d["message"]) for d in result.deferred] == [
+        (CLOSED.urn, "DefaultSecurityGroup 'main-default': ingress, egress unknown at preview")]
+    unresolved = resource(aws.ec2.DefaultSecurityGroup, "main-default", vpc_id=UNKNOWN, ingress=[], egress=[])
+    result = run(POLICY, [VPC, unresolved]).assert_deferred()
+    assert [(d["urn"], d["message"]) for d in result.deferred] == [
+        (VPC.urn, "Vpc 'main': a default security group's vpcId is unknown at preview")]
+
+
+def test_known_rules_block_beside_an_unknown_direction():
+    run(POLICY, [VPC, CLOSED.replace(ingress=[SELF_INGRESS]).unknown("egress")]).assert_violation("1 ingress rule(s);")
+
+
+def test_every_vpc_is_checked_after_a_covered_one():
+    other = resource(aws.ec2.Vpc, "other", cidr_block="10.41.0.0/16")
+    run(POLICY, [VPC, CLOSED, other]).assert_violation("Vpc 'other'", on=other)

@@ -49,10 +49,19 @@ def test_traffic_types_are_configurable():
 
 def test_unresolved_vpc_is_deferred():
     result = analyze_stack(POLICY, build(STACK, {"data-flow": [(("trafficType",), UNKNOWN)]}))
-    assert result.clean and "trafficType is unknown" in result.deferred[0]["message"]
+    assert result.clean and [(d["urn"], d["message"]) for d in result.deferred] == [
+        (at(STACK, "data-flow"), "FlowLog 'data-flow': trafficType is unknown at preview")]
     spec = {**STACK, "data-flow": (FLOW_LOG, {"vpcId": UNKNOWN, "trafficType": "ALL"}, {})}
     result = analyze_stack(POLICY, build(spec))
-    assert result.clean and result.deferred
+    assert result.clean and [(d["urn"], d["message"]) for d in result.deferred] == [
+        (at(STACK, "data"), "Vpc 'data': a flow log's vpcId is unknown at preview")]
+
+
+def test_finding_texts():
+    result = analyze_stack(POLICY, build(STACK, {"data-flow": [(("trafficType",), "ACCEPT")]}, drop=("shared-flow",)))
+    messages = [message for message, _ in result.violations]
+    assert "\nFlowLog 'data-flow': trafficType is 'ACCEPT', not one of ['ALL'].\n" in messages[0]
+    assert "\nVpc 'shared' has no flow log.\n" in messages[1]
 
 
 def test_waiver_applies():

@@ -57,3 +57,30 @@ def test_waiver_waives():
 def test_alb_namespace_load_balancer_is_covered_too():
     legacy = resource(aws.alb.LoadBalancer, "legacy", internal=False, subnets=[UNKNOWN])
     run(POLICY, [legacy]).assert_violation("no aws.wafv2.WebAclAssociation", on=legacy)
+
+
+def test_finding_and_deferral_texts_and_urns():
+    result = run(POLICY, [STAGE]).assert_violation(on=STAGE)
+    assert "\nStage 'prod' faces the internet with no aws.wafv2.WebAclAssociation.\n" in result.violations[0][0]
+    result = run(POLICY, [DISTRIBUTION.replace(web_acl_id="  ")]).assert_violation(on=DISTRIBUTION)
+    assert "\nDistribution 'site' has no web_acl_id.\n" in result.violations[0][0]
+    result = run(POLICY, [ALB.unknown("internal")]).assert_deferred()
+    assert [(d["urn"], d["message"]) for d in result.deferred] == [
+        (ALB.urn, "LoadBalancer 'web': whether it is public, or which resource a web ACL association protects, is "
+                  "unknown at preview")]
+
+
+@pytest.mark.parametrize("endpoint", [ALB.replace(load_balancer_type="application").unknown("loadBalancerType"),
+                                      GRAPHQL.replace(visibility="GLOBAL").unknown("visibility")],
+                         ids=["lb-type", "appsync-visibility"])
+def test_unknown_exposure_is_deferred(endpoint):
+    run(POLICY, [endpoint]).assert_deferred("whether it is public")
+
+
+def test_explicit_application_type_and_global_visibility_are_public():
+    run(POLICY, [ALB.replace(load_balancer_type="application")]).assert_violation("no aws.wafv2.WebAclAssociation")
+    run(POLICY, [GRAPHQL.replace(visibility="GLOBAL")]).assert_violation("no aws.wafv2.WebAclAssociation")
+
+
+def test_every_endpoint_is_checked_after_a_protected_one():
+    run(POLICY, [ALB, association(ALB), STAGE]).assert_violation("Stage 'prod'", on=STAGE)

@@ -51,3 +51,26 @@ def test_unknown_rules_are_deferred():
 def test_waiver_waives():
     empty = SUBJECTS[0][0].replace(rules=None)
     run(POLICY, empty, waivers=[waiver(empty, reason="Count-only ACL being staged, rules land in CHG-9")]).assert_waived()
+
+
+def test_finding_text_names_the_inputs():
+    result = run(POLICY, SUBJECTS[3][0].replace(activated_rules=None)).assert_violation()
+    assert ("\nRuleGroup 'classic-group': activatedRules is empty, so it inspects nothing and every request takes the "
+            "default action.\n") in result.violations[0][0]
+    result = run(POLICY, SUBJECTS[1][0].replace(rules=None)).assert_violation()
+    assert "\nRuleGroup 'group': rules / rulesJson are empty, so it inspects nothing" in result.violations[0][0]
+
+
+@pytest.mark.parametrize("rules_json, clean", [
+    (json.dumps([{"Name": "geo", "Priority": 1}]), True),
+    ("[]", False), ("not json", False), (json.dumps({"Name": "geo"}), False),
+], ids=["one-rule", "empty", "malformed", "object-not-list"])
+def test_rule_group_rules_given_as_json(rules_json, clean):
+    group = SUBJECTS[1][0].replace(rules=None, rules_json=rules_json)
+    result = run(POLICY, group)
+    assert result.clean is clean and not result.cant_run
+
+
+def test_unknown_rule_list_is_deferred_by_name():
+    result = run(POLICY, SUBJECTS[2][0].unknown("rules")).assert_deferred()
+    assert result.deferred[0]["message"] == "WebAcl 'classic': rules unknown at preview"
