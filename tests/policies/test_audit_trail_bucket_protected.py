@@ -135,3 +135,26 @@ def test_object_lock_mode_is_required_when_configured():
     result = analyze_stack(POLICY, build(LOCKED), {"objectLockMode": "COMPLIANCE"})
     assert result.urns == [at(LOCKED, "data")] and "receives CloudTrail logs" in result.violations[0][0]
     assert analyze_stack(POLICY, build(STACK), {"objectLockMode": "COMPLIANCE"}).clean
+
+
+@pytest.mark.parametrize("retention", [{"mode": "GOVERNANCE", "days": UNKNOWN}, {"mode": UNKNOWN, "years": 1}, UNKNOWN],
+                         ids=["days", "mode", "block"])
+def test_lock_retention_unknown_at_preview_is_deferred(retention):
+    config = {**ALL, "objectLockMode": "GOVERNANCE"}
+    spec = {**LOCKED, "other-lock": (LOCK, {"bucket": UNKNOWN, "rule": {"defaultRetention": retention}},
+                                     {"bucket": ["other"]})}
+    result = analyze_stack(POLICY, build(spec), config)
+    assert result.clean and "Bucket 'other': its object lock configuration is unknown" in result.deferred[0]["message"]
+    inline = {"bucket": "perimeter-docs", "objectLockConfiguration": {"rule": {"defaultRetention": retention}}}
+    result = analyze_stack(POLICY, build({**LOCKED, "other": (BUCKET, inline, {})}), config)
+    assert result.clean and result.deferred
+
+
+@pytest.mark.parametrize("retention", [{"mode": "GOVERNANCE", "days": 0}, {"mode": "GOVERNANCE", "days": True},
+                                       {"mode": "GOVERNANCE", "years": "1"}, {"mode": "GOVERNANCE"}],
+                         ids=["zero", "boolean", "text", "no-period"])
+def test_lock_without_a_positive_period_blocks(retention):
+    spec = {**LOCKED, "other-lock": (LOCK, {"bucket": UNKNOWN, "rule": {"defaultRetention": retention}},
+                                     {"bucket": ["other"]})}
+    result = analyze_stack(POLICY, build(spec), ALL)
+    assert result.urns == [at(LOCKED, "other")] and "no Object Lock default retention" in result.violations[0][0]

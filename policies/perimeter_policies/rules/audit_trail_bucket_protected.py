@@ -39,7 +39,7 @@ from collections.abc import Mapping
 from ..model import UNKNOWN, Deferred, StackView, Violation, is_unknown
 from ..rule import Rule
 from ._findings import describe
-from ._iam_policy import all_of, allows_action, applies_to_everyone, denies, document_holds
+from ._iam_policy import all_of, allows_action, any_of, applies_to_everyone, denies, document_holds
 from ._links import references
 from ._s3 import BUCKETS
 
@@ -74,11 +74,20 @@ def _denies_deletion(statement: Mapping):
                   _only_exempts_named_principals(statement.get("Condition")))
 
 
-def _retention_set(rule, mode) -> bool:
-    """A default retention of some days or years (in `mode`, when one is required)."""
+def _retention_set(rule, mode) -> object:
+    """A default retention of some days or years (in `mode`, when one is required); UNKNOWN when preview can't tell."""
+    if is_unknown(rule):
+        return UNKNOWN
     retention = rule.get("defaultRetention") if isinstance(rule, Mapping) else None
-    return (isinstance(retention, Mapping) and any(retention.get(k) for k in ("days", "years"))
-            and (mode is None or retention.get("mode") == mode))
+    if is_unknown(retention):
+        return UNKNOWN
+    if not isinstance(retention, Mapping):
+        return False
+    periods = [retention.get(k) for k in ("days", "years")]
+    period = any_of(*(UNKNOWN if is_unknown(p) else (type(p) in (int, float) and p > 0) for p in periods))
+    chosen = retention.get("mode")
+    in_mode = True if mode is None else (UNKNOWN if is_unknown(chosen) else chosen == mode)
+    return all_of(period, in_mode)
 
 
 def check(stack: StackView, config):
@@ -86,15 +95,21 @@ def check(stack: StackView, config):
     every_bucket = config["objectLockScope"] == ALL_BUCKETS
     audited = references(stack, stack.of_type(TRAIL), "s3BucketName", BUCKETS)
     locks = stack.of_type(*OBJECT_LOCKS)
-    retained = references(stack, [lock for lock in locks if _retention_set(lock.get("rule"), mode)], "bucket", BUCKETS)
+    retained = references(stack, [lock for lock in locks if _retention_set(lock.get("rule"), mode) is True], "bucket",
+                          BUCKETS)
+    # Locks whose retention preview can't read: the buckets they name are deferred, never passed or failed.
+    undecided = references(stack, [lock for lock in locks if is_unknown(_retention_set(lock.get("rule"), mode))],
+                           "bucket", BUCKETS)
     policies = [(p, references(stack, [p], "bucket", BUCKETS)) for p in stack.of_type(BUCKET_POLICY)]
     for bucket in stack.of_type(*BUCKETS):
         identities = (bucket.get("bucket"), bucket.get("id"))
-        inline_lock = bucket.get("objectLockConfiguration", "rule")
-        if retained.cover(bucket, identities) or _retention_set(inline_lock, mode):
+        inline = _retention_set(bucket.get("objectLockConfiguration", "rule"), mode)
+        if retained.cover(bucket, identities) or inline is True:
             continue
+        lock_pending = (bool(retained.unresolved or undecided.unresolved) or is_unknown(inline)
+                        or undecided.cover(bucket, identities))
         if every_bucket:
-            yield from _unlocked(bucket, retained.unresolved or is_unknown(inline_lock), mode)
+            yield from _unlocked(bucket, lock_pending, mode)
             continue
         if not audited.cover(bucket, identities):
             continue
@@ -103,7 +118,7 @@ def check(stack: StackView, config):
         verdicts.append(document_holds(bucket.get("policy"), _denies_deletion))
         if True in verdicts:
             continue
-        pending = (None in verdicts or retained.unresolved or is_unknown(inline_lock)
+        pending = (None in verdicts or lock_pending
                    or any(target.unresolved for _, target in policies))
         if pending:
             yield Deferred(f"{describe(bucket)} (CloudTrail bucket): its object lock or bucket policy is unknown at "
