@@ -83,8 +83,10 @@ def test_backup_retention_of_every_store(subject, argument, default, minimum):
 
 def test_neptune_needs_deletion_protection():
     kit.run(POLICY, NEPTUNE.replace(deletion_protection=None)).assert_violation("deletionProtection is not true")
-    kit.run(POLICY, NEPTUNE.replace(deletion_protection=False)).assert_violation("set deletion_protection=True")
-    kit.run(POLICY, NEPTUNE.replace(deletion_protection=UNKNOWN)).assert_deferred("deletionProtection")
+    kit.run(POLICY, NEPTUNE.replace(deletion_protection=False)).assert_violation(
+        "Cluster 'graph': deletionProtection is not true (default false); set deletion_protection=True.")
+    kit.run(POLICY, NEPTUNE.replace(deletion_protection=UNKNOWN)).assert_deferred(
+        "Cluster 'graph': deletionProtection unknown at preview")
 
 
 def test_memcached_and_replication_group_members_keep_no_snapshots_of_their_own():
