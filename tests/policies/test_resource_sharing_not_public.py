@@ -21,18 +21,29 @@ def test_private_sharing_passes(subject):
 @pytest.mark.parametrize("accounts", ["All", "111122223333,all"])
 def test_public_document_blocks(accounts):
     subject = DOCUMENT.replace(permissions={"type": "Share", "account_ids": accounts})
-    run(POLICY, subject).assert_violation("with All accounts", on=DOCUMENT)
+    run(POLICY, subject).assert_violation("Document 'runbook': permissions shares the document with All accounts.",
+                                          on=DOCUMENT)
 
 
 @pytest.mark.parametrize("flag, wire", [("block_public_policy", "blockPublicPolicy"),
                                         ("restrict_public_buckets", "restrictPublicBuckets")])
 def test_access_point_with_a_flag_off_blocks(flag, wire):
     subject = ACCESS_POINT.replace(public_access_block_configuration={flag: False})
-    run(POLICY, subject).assert_violation(f"{wire} is false", on=ACCESS_POINT)
+    run(POLICY, subject).assert_violation(f"AccessPoint 'reports': publicAccessBlockConfiguration.{wire} is false.",
+                                          on=ACCESS_POINT)
 
 
-def test_unknown_values_are_deferred():
-    run(POLICY, DOCUMENT.unknown("permissions")).assert_deferred("permissions")
+@pytest.mark.parametrize("subject, path, named", [
+    (DOCUMENT, ("permissions",), "Document 'runbook': permissions unknown at preview"),
+    (DOCUMENT, ("permissions", "account_ids"), "Document 'runbook': permissions.account_ids unknown at preview"),
+    (ACCESS_POINT.replace(public_access_block_configuration=UNKNOWN), (),
+     "AccessPoint 'reports': publicAccessBlockConfiguration unknown at preview"),
+    (ACCESS_POINT.replace(public_access_block_configuration={"block_public_acls": True}),
+     ("publicAccessBlockConfiguration", "blockPublicAcls"),
+     "AccessPoint 'reports': publicAccessBlockConfiguration.blockPublicAcls unknown at preview"),
+])
+def test_unknown_values_are_deferred(subject, path, named):
+    run(POLICY, subject.unknown(*path) if path else subject).assert_deferred(named)
 
 
 def test_waiver_waives():
