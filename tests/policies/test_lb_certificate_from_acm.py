@@ -138,5 +138,6 @@ def test_the_finding_spells_out_each_problem_and_the_fix():
 def test_the_deferral_names_every_pending_certificate():
     pending = COMPLIANT["aws:elb/loadBalancer:LoadBalancer"].replace(listeners=[
         {**HTTPS_LISTENER, "ssl_certificate_id": UNKNOWN}, {**HTTPS_LISTENER, "lb_port": 8443, "ssl_certificate_id": UNKNOWN}])
-    run(POLICY, [pending]).assert_deferred(
+    result = run(POLICY, [pending]).assert_deferred(
         "LoadBalancer 'legacy': listeners[0].sslCertificateId, listeners[1].sslCertificateId unknown at preview")
+    assert result.deferred[0]["urn"] == pending.urn

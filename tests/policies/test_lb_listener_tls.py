@@ -177,3 +177,7 @@ def test_classic_finding_names_the_balancer():
     bad = classic({"lb_port": 80, "lb_protocol": "HTTP", "instance_port": 8080, "instance_protocol": "HTTP"})
     run(POLICY, bad).assert_violation("LoadBalancer 'legacy': listeners[0].lbProtocol is 'HTTP', not HTTPS or SSL, "
                                       "so clients may connect without TLS.")
+
+
+def test_a_port_that_is_not_a_number_is_shown_as_written():
+    run(POLICY, TYPED_TCP.set("port", "5432")).assert_violation("TCP listener on port '5432' passes traffic without TLS")

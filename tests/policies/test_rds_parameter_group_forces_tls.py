@@ -142,3 +142,8 @@ def test_an_unknown_parameter_may_be_the_one_required_so_it_is_deferred_not_miss
 
 def test_a_family_that_is_not_a_string_does_not_apply():
     run(POLICY, REDSHIFT_GROUP.set("family", 5)).assert_clean()
+
+
+def test_a_bad_value_after_an_unknown_parameter_still_blocks():
+    bad = REDSHIFT_GROUP.unknown("parameters", 0).set("parameters", 1, "value", "false")
+    run(POLICY, bad).assert_violation("require_ssl is 'false'")
