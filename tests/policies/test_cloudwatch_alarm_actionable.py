@@ -151,3 +151,22 @@ def test_boolean_settings_never_match_numbers():
     config = {"metricSettings": [{"metricName": "cloudtrail-changed", "threshold": 1}]}
     run(POLICY, ALARM.set("threshold", True), config=config).assert_violation("threshold is True")
     run(POLICY, ALARM.set("period", True)).assert_clean()
+
+
+def test_deferrals_name_the_exact_input():
+    run(POLICY, ALARM.replace(actions_enabled=True).unknown("actionsEnabled")).assert_deferred(
+        "MetricAlarm 'trail-changed': actionsEnabled unknown at preview")
+    run(POLICY, ALARM.unknown("metricName"), config=SETTINGS).assert_deferred(
+        "MetricAlarm 'trail-changed': metricName unknown at preview")
+
+
+def test_an_unknown_action_list_does_not_excuse_the_others():
+    bad = ALARM.replace(alarm_actions=UNKNOWN, insufficient_data_actions=None)
+    run(POLICY, bad).assert_violation("insufficientDataActions is empty")
+
+
+def test_every_matching_metric_setting_entry_is_applied():
+    config = {"metricSettings": [{"metricName": "Errors", "threshold": 99},
+                                 {"metricName": "cloudtrail-changed", "statistic": "Maximum"}]}
+    run(POLICY, ALARM, config=config).assert_violation("statistic is 'Sum'; alarms on cloudtrail-changed must set "
+                                                       "statistic='Maximum'")

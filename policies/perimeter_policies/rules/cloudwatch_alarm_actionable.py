@@ -30,7 +30,6 @@ stack, so it counts as present; an unknown setting is deferred.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from numbers import Real
 
 from ..model import ResourceView, as_list, is_unknown
@@ -53,6 +52,22 @@ SETTINGS = {
     "evaluationPeriods": ("evaluationPeriods", "evaluation_periods"),
     "comparisonOperator": ("comparisonOperator", "comparison_operator"),
     "statistic": ("statistic", "statistic"),
+}
+
+
+# One entry of metricSettings: the settings alarms on that metric must have (each one given must match).
+METRIC_SETTING_SCHEMA = {
+    "type": "object",
+    "required": ["metricName"],
+    "additionalProperties": False,
+    "properties": {
+        "metricName": {"type": "string", "minLength": 1},
+        "period": {"type": "integer", "minimum": 1},
+        "threshold": {"type": "number"},
+        "evaluationPeriods": {"type": "integer", "minimum": 1},
+        "comparisonOperator": {"type": "string", "minLength": 1},
+        "statistic": {"type": "string", "enum": ["SampleCount", "Average", "Sum", "Minimum", "Maximum"]},
+    },
 }
 
 
@@ -113,22 +128,6 @@ def check(alarm: ResourceView, config):
     yield from settle(problems, unknowns, subject=describe(alarm))
 
 
-def _setting_schema() -> Mapping:
-    return {
-        "type": "object",
-        "required": ["metricName"],
-        "additionalProperties": False,
-        "properties": {
-            "metricName": {"type": "string", "minLength": 1},
-            "period": {"type": "integer", "minimum": 1},
-            "threshold": {"type": "number"},
-            "evaluationPeriods": {"type": "integer", "minimum": 1},
-            "comparisonOperator": {"type": "string", "minLength": 1},
-            "statistic": {"type": "string", "enum": ["SampleCount", "Average", "Sum", "Minimum", "Maximum"]},
-        },
-    }
-
-
 RULE = Rule(
     name="cloudwatch-alarm-actionable",
     description=("CloudWatch alarms keep actions enabled, notify on alarm (and on insufficient data / OK as "
@@ -151,7 +150,7 @@ RULE = Rule(
             "description": "Longest period an alarm (or a metric-math query's metric) may evaluate over.",
         },
         "metricSettings": {
-            "type": "array", "items": _setting_schema(),
+            "type": "array", "items": METRIC_SETTING_SCHEMA,
             "description": ("Required settings of alarms on a named metric (AWS Config's "
                             "CLOUDWATCH_ALARM_SETTINGS_CHECK): each given value must match exactly."),
         },

@@ -60,6 +60,35 @@ DEFAULT_CONTROL_POLICY = {
 }
 
 
+_VALUES = {"oneOf": [{"type": "string", "minLength": 1},
+                     {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}]}
+# The control policy: IAM JSON with Allow statements only (an allow-list).
+CONTROL_POLICY_SCHEMA = {
+    "type": "object",
+    "required": ["Statement"],
+    "properties": {
+        "Version": {"type": "string"},
+        "Statement": {"type": "array", "minItems": 1, "items": {
+            "type": "object",
+            "required": ["Effect", "Principal", "Action", "Resource"],
+            "additionalProperties": False,
+            "properties": {
+                "Sid": {"type": "string"},
+                "Effect": {"const": "Allow"},
+                "Principal": {"oneOf": [{"const": "*"},
+                                        {"type": "object", "additionalProperties": _VALUES, "minProperties": 1}]},
+                "Action": _VALUES,
+                "Resource": _VALUES,
+                "Condition": {"type": "object", "additionalProperties": {"type": "object",
+                                                                         "additionalProperties": _VALUES}},
+            },
+        }},
+    },
+    "description": ("The control policy (IAM JSON, Allow statements only): every Allow of a bucket policy must fit "
+                    "inside one of its statements."),
+}
+
+
 @lru_cache(maxsize=4096)
 def pattern_covers(control: str, granted: str, ignore_case: bool) -> bool:
     """Whether every name `granted` (an IAM pattern with * and ?) can match, `control` matches too."""
@@ -203,32 +232,6 @@ def check(resource: ResourceView, config):
                                         "resource or condition)")
 
 
-def _control_policy_schema() -> Mapping:
-    values = {"oneOf": [{"type": "string", "minLength": 1},
-                        {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}]}
-    principal = {"oneOf": [{"const": "*"}, {"type": "object", "additionalProperties": values, "minProperties": 1}]}
-    statement = {
-        "type": "object",
-        "required": ["Effect", "Principal", "Action", "Resource"],
-        "additionalProperties": False,
-        "properties": {
-            "Sid": {"type": "string"},
-            "Effect": {"const": "Allow"},
-            "Principal": principal,
-            "Action": values,
-            "Resource": values,
-            "Condition": {"type": "object", "additionalProperties": {"type": "object", "additionalProperties": values}},
-        },
-    }
-    return {
-        "type": "object",
-        "required": ["Statement"],
-        "properties": {"Version": {"type": "string"}, "Statement": {"type": "array", "items": statement, "minItems": 1}},
-        "description": ("The control policy (IAM JSON, Allow statements only): every Allow of a bucket policy must fit "
-                        "inside one of its statements."),
-    }
-
-
 RULE = Rule(
     name="s3-bucket-policy-within-control-policy",
     description="S3 bucket policies grant nothing beyond the organisation's control policy (an allow-list in policy config).",
@@ -240,7 +243,7 @@ RULE = Rule(
                  "administration through identity policies in the account instead."),
     check=check,
     resource_types=(BUCKET_POLICY, BUCKET, BUCKET_V2),
-    config_properties={"controlPolicy": _control_policy_schema()},
+    config_properties={"controlPolicy": CONTROL_POLICY_SCHEMA},
     default_config={"controlPolicy": DEFAULT_CONTROL_POLICY},
     violation_example=('aws.s3.BucketPolicy("data", bucket=bucket.id, policy=json.dumps({"Statement": [{"Effect": '
                        '"Allow", "Principal": {"AWS": role.arn}, "Action": "s3:DeleteObject", ...}]}))'),
