@@ -373,6 +373,8 @@ def test_each_outcome_reads_exactly(stack, kind, line):
         assert [message.splitlines()[1] for message, _ in result.violations] == [line]
     else:
         assert result.clean and [d["message"].splitlines()[-1] for d in result.deferred] == [line], result.deferred
+        subject = line.split(":")[0].split(" has ")[0]
+        assert [d["urn"].rsplit("::", 1)[-1] for d in result.deferred] == [subject.split("'")[1]]
 
 
 @pytest.mark.parametrize("key, good, bad", [
@@ -387,3 +389,40 @@ def test_config_schema_refuses_empty_unknown_or_repeated_values(key, good, bad):
     for value in bad:
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(value, schema)
+
+
+def test_one_judged_target_does_not_end_the_walk():
+    plain = resource(aws.apigatewayv2.Stage, "http-prod", api_id="abc123", name="prod")
+    bad = WS_STAGE.replace(default_route_settings=None)
+    http = replace(WEBSOCKET.replace(protocol_type="HTTP", route_selection_expression=None), name="http")
+    http_stage = replace(resource(aws.apigatewayv2.Stage, "http-prod", api_id=UNKNOWN, name="prod"),
+                         property_dependencies={"apiId": (http.urn,)})
+    for first in (plain, http_stage):
+        run(POLICY, [http, WEBSOCKET, first, bad]).assert_violation("loggingLevel", on=bad)
+    pending = replace(WEBSOCKET.unknown("protocolType"), name="chat-2")
+    pending_stage = replace(WS_STAGE, name="chat-2-prod", property_dependencies={"apiId": (pending.urn,)})
+    result = run(POLICY, [WEBSOCKET, pending, pending_stage, bad])
+    assert result.urns == [bad.urn] and len(result.deferred) == 1
+    result = run(POLICY, [LOGS, DATA, resource(aws.s3.BucketLogging, "other", bucket="perimeter-other",
+                                               target_bucket="perimeter-access-logs", target_prefix="o/")])
+    assert result.urns == [DATA.urn]
+
+
+def test_targets_match_their_logging_by_identity_once_known():
+    arn = "arn:aws:cloudfront::111122223333:distribution/E2ABC"
+    known = replace(BARE, outputs={**BARE.inputs, "arn": arn})
+    source = replace(SOURCE.replace(resource_arn=arn), property_dependencies={})
+    run(POLICY, [known, source, DELIVERY]).assert_clean()
+    cluster = replace(CLUSTER, outputs={**CLUSTER.inputs, "id": "warehouse-id"})
+    run(POLICY, [cluster, redshift_logging().replace(cluster_identifier="warehouse-id")]).assert_clean()
+    data = replace(DATA, outputs={**DATA.inputs, "id": "data-id"})
+    logging = resource(aws.s3.BucketLogging, "data", bucket="data-id", target_bucket="perimeter-access-logs",
+                       target_prefix="d/")
+    run(POLICY, [data, LOGS, logging]).assert_clean()
+
+
+def test_unreadable_values_never_raise():
+    junk = firewall_logging("ALERT", "FLOW").set("loggingConfiguration", "logDestinationConfigs", 0, "junk")
+    run(POLICY, [FIREWALL, junk]).assert_violation("does not log ['ALERT']")
+    v2 = resource(aws.s3.BucketV2, "v2", bucket="perimeter-v2", loggings=[{"target_bucket": "t"}]).unknown("loggings")
+    run(POLICY, [v2]).assert_clean()

@@ -267,10 +267,9 @@ def _buckets(stack: StackView, config) -> Iterator:
 
 def _receives_access_logs(sink: ResourceView, identities: tuple, buckets: list, loggings: list) -> bool:
     """Whether another bucket in the stack delivers its server access logs into `sink`."""
-    for logging in loggings:
-        if feeds(logging, "targetBucket", sink, logging.get("targetBucket"), identities) and not feeds(
-                logging, "bucket", sink, logging.get("bucket"), identities):
-            return True
+    # A bucket logging into itself was counted as logged before this is asked, so any logging into it is another's.
+    if any(feeds(logging, "targetBucket", sink, logging.get("targetBucket"), identities) for logging in loggings):
+        return True
     return any(other.urn != sink.urn and feeds(other, "logging", sink, _inline_target(other), identities)
                for other in buckets)
 
