@@ -57,3 +57,11 @@ def test_unknown_policy_is_deferred(record):
 def test_waiver_applies():
     result = analyze(POLICY, rest("TLS_1_0"), {"waivers": [WAIVER]})
     assert not result.violations and len(result.waived) == 1
+
+
+def test_finding_and_deferral_text():
+    assert analyze(POLICY, rest(None)).violations[0][0].splitlines()[1] == (
+        "DomainName 'data': securityPolicy is not set, so AWS chooses; it must be one of allowedSecurityPolicies "
+        "(TLS 1.2 minimum).")
+    assert [d["message"] for d in analyze(POLICY, rest(UNKNOWN)).deferred] == [
+        "DomainName 'data': securityPolicy is unknown at preview"]

@@ -31,3 +31,8 @@ def test_waiver_applies():
     result = analyze(POLICY, resource(TABLE, "data", mutated(COMPLIANT, ("pointInTimeRecovery",), REMOVE)),
                      {"waivers": [WAIVER]})
     assert not result.violations and len(result.waived) == 1
+
+
+def test_deferral_names_the_unknown_setting():
+    result = analyze(POLICY, resource(TABLE, "data", mutated(COMPLIANT, ("pointInTimeRecovery",), UNKNOWN)))
+    assert [d["message"] for d in result.deferred] == ["Table 'data': pointInTimeRecovery.enabled is unknown at preview"]
