@@ -122,11 +122,6 @@ def check(resource: ResourceView, config):
     yield from settle(problems, unknowns, subject=describe(resource))
 
 
-def _allowed_actions(what: str) -> dict:
-    return {"type": "array", "items": {"enum": STANDARD_ACTIONS}, "minItems": 1,
-            "description": f"Standard actions allowed for {what} that match no stateless rule."}
-
-
 RULE = Rule(
     name="network-firewall-policy-enforced",
     description=("Network Firewall policies forward unmatched packets and fragments to the stateful engine or drop "
@@ -142,8 +137,12 @@ RULE = Rule(
     check=check,
     resource_types=(FIREWALL_POLICY, RULE_GROUP),
     config_properties={
-        "allowedStatelessDefaultActions": _allowed_actions("full packets"),
-        "allowedStatelessFragmentDefaultActions": _allowed_actions("fragmented packets"),
+        "allowedStatelessDefaultActions": {
+            "type": "array", "items": {"enum": STANDARD_ACTIONS}, "minItems": 1,
+            "description": "Standard actions allowed for full packets that match no stateless rule."},
+        "allowedStatelessFragmentDefaultActions": {
+            "type": "array", "items": {"enum": STANDARD_ACTIONS}, "minItems": 1,
+            "description": "Standard actions allowed for fragmented packets that match no stateless rule."},
     },
     default_config={"allowedStatelessDefaultActions": ["aws:forward_to_sfe", "aws:drop"],
                     "allowedStatelessFragmentDefaultActions": ["aws:forward_to_sfe", "aws:drop"]},
