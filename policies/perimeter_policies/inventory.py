@@ -203,6 +203,12 @@ shared(("aws:apigateway/methodSettings:MethodSettings",), "settings",
        ("service-encryption-enabled", "service-logging-attached"),
        "one block, different fields: service-logging-attached judges the execution logging level (loggingLevel), "
        "service-encryption-enabled judges that a cache is encrypted (cachingEnabled, cacheDataEncrypted)")
+shared(("aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2"), "targetBucket",
+       ("cloudtrail-s3-data-events", "service-logging-attached"),
+       "service-logging-attached judges that a bucket's access logs go somewhere; cloudtrail-s3-data-events only "
+       "follows the target to know that bucket is a log sink (an audit store, not a data store)")
+shared(("aws:apigateway/stage:Stage",), "restApi", ANY_RULE, "the stage's API links it to its method settings and "
+       "endpoint type")
 shared(("aws:ecs/taskDefinition:TaskDefinition",), "containerDefinitions",
        ("ecs-task-definition-hardened", "no-plaintext-secrets"),
        "one JSON document, different fields: ecs-task-definition-hardened judges privilege, user, root file system, "

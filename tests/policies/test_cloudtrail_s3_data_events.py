@@ -92,6 +92,36 @@ def test_no_trail_blocks_every_sensitive_bucket():
     assert sorted(result.urns) == sorted(at(STACK, n) for n in ("data", "sources", "trail-bucket"))
 
 
+ACCESS_LOGS = {
+    "data-logs": (BUCKET, {"bucket": "perimeter-data-logs", "tags": CONFIDENTIAL}, {}),
+    "data-logging": ("aws:s3/bucketLogging:BucketLogging",
+                     {"bucket": "perimeter-data", "targetBucket": "perimeter-data-logs", "targetPrefix": "data/"}, {}),
+}
+
+
+@pytest.mark.parametrize("logging_type", ["aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2"])
+def test_a_server_access_log_sink_is_an_audit_store_not_a_data_store(logging_type):
+    spec = {**STACK, **ACCESS_LOGS, "data-logging": (logging_type, ACCESS_LOGS["data-logging"][1], {})}
+    assert analyze_stack(POLICY, build(spec)).clean
+    # The same bucket, no longer receiving access logs, holds confidential data like any other.
+    assert analyze_stack(POLICY, build(spec, drop=("data-logging",))).urns == [at(spec, "data-logs")]
+
+
+def test_a_sink_named_by_another_bucket_only_is_exempt_only_when_it_is_the_target():
+    spec = {**STACK, **ACCESS_LOGS}
+    result = analyze_stack(POLICY, build(spec, {"data-logging": [(("targetBucket",), "perimeter-elsewhere")]}))
+    assert result.urns == [at(spec, "data-logs")]
+
+
+def test_a_sink_known_only_by_its_output_at_preview_is_exempt():
+    spec = {**STACK, **ACCESS_LOGS,
+            "data-logs": (BUCKET, {"bucket": UNKNOWN, "tags": CONFIDENTIAL}, {}),
+            "data-logging": ("aws:s3/bucketLogging:BucketLogging",
+                             {"bucket": "perimeter-data", "targetBucket": UNKNOWN, "targetPrefix": "data/"},
+                             {"targetBucket": ["data-logs"]})}
+    assert analyze_stack(POLICY, build(spec)).clean
+
+
 def test_deprecated_bucket_v2_is_checked_too():
     spec = {**STACK, "legacy": (BUCKET_V2, {"bucket": "perimeter-legacy", "tags": {"data-classification": "restricted"}}, {})}
     assert analyze_stack(POLICY, build(spec)).urns == [at(spec, "legacy")]

@@ -14,7 +14,10 @@ handles:
 Buckets a trail or an AWS Config delivery channel writes to are audit stores,
 not data stores: logging their reads into the trail they hold would feed the
 trail its own deliveries, and they are protected by
-`audit-trail-bucket-protected` and `cloudtrail-integrity` instead.
+`audit-trail-bucket-protected` and `cloudtrail-integrity` instead. So are the
+targets of S3 server access logging (`aws.s3.BucketLogging`): they hold the
+access records of other buckets, and data events on them would log every
+delivery of those records, a loop through the trail bucket's own log sink.
 
 Covered means a trail in the stack whose selectors reach the bucket's
 objects: a basic `event_selectors[].data_resources[]` of type
@@ -43,6 +46,7 @@ TRAIL = "aws:cloudtrail/trail:Trail"
 DELIVERY_CHANNEL = "aws:cfg/deliveryChannel:DeliveryChannel"
 DATA_SOURCE = "aws:bedrock/agentDataSource:AgentDataSource"
 INVOCATION_LOGGING = "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration"
+BUCKET_LOGGINGS = ("aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2")
 S3_OBJECT = "AWS::S3::Object"
 SELECTOR_INPUTS = ("eventSelectors", "advancedEventSelectors")
 INVOCATION_BUCKET_PATHS = (("s3Config", "bucketName"), ("cloudwatchConfig", "largeDataDeliveryS3Config", "bucketName"))
@@ -151,11 +155,13 @@ def _why_sensitive(bucket: ResourceView, config: Mapping, sources, invocation_lo
 
 def check(stack: StackView, config):
     audit_stores = references(stack, stack.of_type(TRAIL, DELIVERY_CHANNEL), "s3BucketName", BUCKETS)
+    access_log_sinks = references(stack, stack.of_type(*BUCKET_LOGGINGS), "targetBucket", BUCKETS)
     sources = _nested_references(stack.of_type(DATA_SOURCE), "dataSourceConfiguration", (("s3Configuration", "bucketArn"),))
     invocation_logs = _nested_references(stack.of_type(INVOCATION_LOGGING), "loggingConfig", INVOCATION_BUCKET_PATHS)
     trails = stack.of_type(TRAIL)
     for bucket in stack.of_type(*BUCKETS):
-        if audit_stores.cover(bucket, (bucket.get("bucket"), bucket.get("id"))):
+        identities = (bucket.get("bucket"), bucket.get("id"))
+        if audit_stores.cover(bucket, identities) or access_log_sinks.cover(bucket, identities):
             continue
         reason = _why_sensitive(bucket, config, sources, invocation_logs)
         if reason is None:
