@@ -35,6 +35,12 @@ AUDIT_LOG_GROUPS = (TRAIL_LOGS, INVOCATION_LOGS, TRANSCRIPT_LOGS, ASSISTANT_RUNT
 ASSISTANT_QUEUES = ("escalations", "failures")
 
 
+def access_log_delivery(this_account: dict) -> ServiceGrant:
+    """S3 server access logs reach each bucket's CMK-encrypted log sibling (SecureBucket) only with this grant."""
+    return ServiceGrant("S3DeliversServerAccessLogs", "logging.s3.amazonaws.com", ["kms:GenerateDataKey"],
+                        {"StringEquals": this_account})
+
+
 def key_specs(names: PerimeterNames) -> list[DataClassKey]:
     context = names.context
     this_account = {"aws:SourceAccount": context.account_id}
@@ -49,6 +55,7 @@ def key_specs(names: PerimeterNames) -> list[DataClassKey]:
                              ["kms:Decrypt"],
                              {"StringEquals": this_account,
                               "ArnLike": {"aws:SourceArn": context.arn("s3vectors", f"bucket/{names.vector_bucket}*")}}),
+                access_log_delivery(this_account),
             ),
         ),
         DataClassKey(
@@ -61,6 +68,7 @@ def key_specs(names: PerimeterNames) -> list[DataClassKey]:
                                              context.arn("cloudtrail", "trail/*", region="*")}}),
                 ServiceGrant("CloudTrailDescribesKey", "cloudtrail.amazonaws.com", ["kms:DescribeKey"],
                              {"StringEquals": {"aws:SourceArn": names.trail_arn}}),
+                access_log_delivery(this_account),
                 ServiceGrant("CloudWatchLogsEncryptsPerimeterLogGroups", f"logs.{context.region}.amazonaws.com",
                              ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
                              {"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": audit_log_groups}}),

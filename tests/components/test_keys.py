@@ -53,7 +53,8 @@ def test_audit_key_admits_only_the_log_writers_it_needs(preview):
     statements = by_sid(preview.one(KEY, "keys-audit").json("policy"))
     services = {s["Principal"]["Service"] for s in statements.values() if "Service" in s["Principal"]}
     assert services == {"cloudtrail.amazonaws.com", f"logs.{region}.amazonaws.com", "bedrock.amazonaws.com",
-                        "config.amazonaws.com", "cloudwatch.amazonaws.com", "events.amazonaws.com"}
+                        "config.amazonaws.com", "cloudwatch.amazonaws.com", "events.amazonaws.com",
+                        "logging.s3.amazonaws.com"}
     events = statements["FindingRulesPublishToEncryptedTopic"]["Condition"]["ArnEquals"]["aws:SourceArn"]
     assert events == [f"arn:aws:events:{region}:{ACCOUNT_ID}:rule/perimeter-{preview.stack}-{alert}"
                       for alert in ("guardduty-high", "securityhub-critical-high", "securityhub-pci-dss-failed")]
@@ -73,6 +74,14 @@ def test_knowledge_key_lets_s3_vectors_index_only_this_accounts_bucket(preview):
     assert grant["Principal"] == {"Service": "indexing.s3vectors.amazonaws.com"}
     assert grant["Action"] == ["kms:Decrypt"]
     assert grant["Condition"]["StringEquals"] == {"aws:SourceAccount": ACCOUNT_ID}
+
+
+@pytest.mark.parametrize("key", ["keys-knowledge", "keys-audit"])
+def test_keys_of_buckets_let_s3_deliver_this_accounts_access_logs_only(preview, key):
+    grant = by_sid(preview.one(KEY, key).json("policy"))["S3DeliversServerAccessLogs"]
+    assert grant["Principal"] == {"Service": "logging.s3.amazonaws.com"}
+    assert grant["Action"] == ["kms:GenerateDataKey"]
+    assert grant["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT_ID}}
 
 
 def test_guardrail_key_has_no_service_principals(preview):
