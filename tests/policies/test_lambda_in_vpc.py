@@ -64,3 +64,52 @@ def test_unknown_vpc_config_is_deferred():
 def test_waiver_waives():
     fn = function(vpc_config=None)
     run(POLICY, [DB, fn], waivers=[waiver(fn, reason="Migration job, moved into the VPC in SEC-301")]).assert_waived()
+
+
+def test_finding_and_deferral_texts_and_urns():
+    fn = function(vpc_config=None)
+    result = run(POLICY, [DB, fn]).assert_violation(on=fn)
+    assert ("\nFunction 'report' has no vpc_config with subnets and security groups, but its environment points at "
+            "Instance 'cards'; it reaches data over the public network.\n") in result.violations[0][0]
+    alone = function(vpc_config=None, variables={"TABLE": "jobs"}, reads=())
+    result = run(POLICY, [alone], config={"allFunctions": True}).assert_violation(on=alone)
+    assert "but every function must run in a VPC (allFunctions);" in result.violations[0][0]
+    result = run(POLICY, [DB, function().unknown("vpcConfig")]).assert_deferred()
+    assert [(d["urn"], d["message"]) for d in result.deferred] == [(fn.urn, "Function 'report': vpcConfig unknown at preview")]
+
+
+def test_subnets_or_groups_built_from_outputs_count_as_set():
+    run(POLICY, [DB, function(vpc_config={"subnet_ids": UNKNOWN, "security_group_ids": UNKNOWN})]).assert_clean()
+
+
+def test_every_function_is_checked_after_one_in_the_vpc():
+    outside = function("export", vpc_config=None)
+    run(POLICY, [DB, function(), outside]).assert_violation("Function 'export'", on=outside)
+
+
+@pytest.mark.parametrize("output", ["address", "endpoint"])
+def test_either_endpoint_output_links_at_update(output):
+    value = {"address": "cards.abc.eu-west-1.rds.amazonaws.com", "endpoint": "cards.abc.eu-west-1.rds.amazonaws.com:5432"}
+    db = dataclasses.replace(DB, outputs={**DB.inputs, output: value[output]})
+    fn = function(vpc_config=None, variables={"DB": value[output]}, reads=())
+    run(POLICY, [db, fn]).assert_violation("Instance 'cards'")
+    run(POLICY, [db, function(vpc_config=None, variables={"DB": "other.example.com"}, reads=())]).assert_clean()
+
+
+def test_every_function_is_checked_after_an_unjudged_or_deferred_one():
+    no_store = function("cron", vpc_config=None, variables={"TABLE": "jobs"}, reads=())
+    deferred = function("sync").unknown("vpcConfig")
+    outside = function("export", vpc_config=None)
+    result = run(POLICY, [DB, no_store, deferred, outside])
+    assert result.urns == [outside.urn] and [d["urn"] for d in result.deferred] == [deferred.urn]
+
+
+def test_function_without_environment_reaches_nothing():
+    bare = resource(aws.lambda_.Function, "bare", runtime="python3.12", handler="app.handler", role=UNKNOWN)
+    run(POLICY, [DB, bare]).assert_clean()
+
+
+def test_finding_names_every_store_reached():
+    ledger = resource(aws.rds.Cluster, "ledger", engine="aurora-postgresql")
+    fn = function(vpc_config=None, reads=(DB, ledger))
+    run(POLICY, [DB, ledger, fn]).assert_violation("points at Instance 'cards', Cluster 'ledger';", on=fn)

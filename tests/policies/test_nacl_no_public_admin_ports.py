@@ -76,3 +76,46 @@ def test_known_violation_wins_over_an_unknown_entry():
 def test_waiver_waives():
     record = RULE.replace(from_port=22, to_port=22)
     run(POLICY, record, waivers=[waiver(record, reason="Break-glass bastion subnet, SSH keys in HSM (SEC-7)")]).assert_waived()
+
+
+def test_a_numeric_protocol_as_the_engine_sends_it_is_read():
+    # Protobuf Struct carries numbers as floats: protocol 6 arrives as 6.0.
+    record = ACL.set("ingress", [{"ruleNo": 100, "action": "allow", "protocol": 6, "fromPort": 22, "toPort": 22,
+                                  "cidrBlock": "0.0.0.0/0"}])
+    run(POLICY, record).assert_violation("ingress[0] allows 0.0.0.0/0 on administrative port(s) 22 (6)")
+
+
+def test_finding_text_names_the_acl_every_internet_range_and_the_ports():
+    entry = {**OPEN_SSH, "ipv6_cidr_block": "::/0"}
+    result = run(POLICY, ACL.replace(ingress=[entry])).assert_violation(on=ACL)
+    assert ("\nNetworkAcl 'public': ingress[0] allows 0.0.0.0/0, ::/0 on administrative port(s) 22 (tcp).\n"
+            in result.violations[0][0])
+
+
+def test_ports_that_are_not_numbers_cannot_be_read_and_block():
+    record = ACL.set("ingress", [{"ruleNo": 100, "action": "allow", "protocol": "tcp", "fromPort": "22", "toPort": "22",
+                                  "cidrBlock": "0.0.0.0/0", "ipv6CidrBlock": "::/0"}])
+    run(POLICY, record).assert_violation("NetworkAcl 'public': ingress[0] allows 0.0.0.0/0, ::/0 with ports '22'-'22' "
+                                         "that cannot be read")
+
+
+def test_a_range_written_with_host_bits_is_still_the_internet_and_an_empty_one_is_not():
+    run(POLICY, RULE.replace(cidr_block="10.0.0.0/0", from_port=22, to_port=22)).assert_violation("allows 10.0.0.0/0")
+    empty = ACL.set("ingress", [{"ruleNo": 100, "action": "allow", "protocol": "tcp", "fromPort": 22, "toPort": 22,
+                                 "cidrBlock": "10.8.0.0/16", "ipv6CidrBlock": ""}])
+    run(POLICY, empty).assert_clean()
+
+
+def test_each_unknown_that_decides_is_deferred_by_name():
+    ssh = RULE.replace(from_port=22, to_port=22)
+    cases = [
+        (ACL.replace(ingress=[HTTPS_IN, OPEN_SSH]).unknown("ingress", 1), "NetworkAcl 'public': ingress[1] unknown at preview"),
+        (ACL.unknown("ingress"), "NetworkAcl 'public': ingress unknown at preview"),
+        (ssh.unknown("egress"), "NetworkAclRule 'https': egress unknown at preview"),
+        (ssh.unknown("protocol"), "NetworkAclRule 'https': rule.protocol unknown at preview"),
+        (ssh.unknown("fromPort"), "NetworkAclRule 'https': rule.fromPort unknown at preview"),
+        (ssh.unknown("toPort"), "NetworkAclRule 'https': rule.toPort unknown at preview"),
+    ]
+    for record, message in cases:
+        result = run(POLICY, record).assert_deferred()
+        assert result.deferred[0]["message"] == message
