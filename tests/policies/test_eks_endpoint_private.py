@@ -35,3 +35,54 @@ def test_unknown_flag_is_deferred():
 def test_waiver_waives():
     subject = CLUSTER.set("vpcConfig", "endpointPublicAccess", True)
     run(POLICY, subject, waivers=[waiver(subject, reason="Sandbox cluster without cardholder data (SEC-19)")]).assert_waived()
+
+
+def finding(result):
+    """The finding line itself (between the rule's description and its fix)."""
+    assert len(result.violations) == 1, result.violations
+    return result.violations[0][0].splitlines()[1]
+
+
+@pytest.mark.parametrize("public, private, line", [
+    (True, True, "Cluster 'apps': vpcConfig.endpointPublicAccess is True, must be false."),
+    (False, False, "Cluster 'apps': vpcConfig.endpointPrivateAccess is False, must be true."),
+    (True, False, "Cluster 'apps': vpcConfig.endpointPublicAccess is True, must be false; "
+                  "vpcConfig.endpointPrivateAccess is False, must be true."),
+    (None, None, "Cluster 'apps': vpcConfig.endpointPublicAccess is not set (default true), must be false; "
+                 "vpcConfig.endpointPrivateAccess is not set (default false), must be true."),
+    # Only the booleans count: numbers (the engine sends 0 and 1 as 0.0 and 1.0) equal False and True but are not them.
+    (0, 1, "Cluster 'apps': vpcConfig.endpointPublicAccess is 0.0, must be false; "
+           "vpcConfig.endpointPrivateAccess is 1.0, must be true."),
+    (False, "true", "Cluster 'apps': vpcConfig.endpointPrivateAccess is 'true', must be true."),
+])
+def test_finding_names_every_wrong_flag(public, private, line):
+    vpc_config = {"subnet_ids": [UNKNOWN]}
+    if public is not None:
+        vpc_config["endpoint_public_access"] = public
+    if private is not None:
+        vpc_config["endpoint_private_access"] = private
+    assert finding(run(POLICY, CLUSTER.replace(vpc_config=vpc_config))) == line
+
+
+def test_missing_vpc_config_takes_the_public_defaults():
+    subject = CLUSTER.record()
+    subject["inputs"].pop("vpcConfig")
+    assert finding(run(POLICY, subject)) == (
+        "Cluster 'apps': vpcConfig is None, so the endpoint takes the defaults: public, not private.")
+
+
+@pytest.mark.parametrize("subject, message", [
+    (CLUSTER.unknown("vpcConfig"), "Cluster 'apps': vpcConfig unknown at preview"),
+    (CLUSTER.unknown("vpcConfig", "endpointPublicAccess"),
+     "Cluster 'apps': vpcConfig.endpointPublicAccess unknown at preview"),
+    (CLUSTER.unknown("vpcConfig", "endpointPublicAccess").unknown("vpcConfig", "endpointPrivateAccess"),
+     "Cluster 'apps': vpcConfig.endpointPublicAccess, vpcConfig.endpointPrivateAccess unknown at preview"),
+])
+def test_deferral_names_what_preview_cannot_see(subject, message):
+    result = run(POLICY, subject)
+    assert result.clean and [d["message"] for d in result.deferred] == [message]
+
+
+def test_known_problem_blocks_beside_an_unknown_flag():
+    subject = CLUSTER.unknown("vpcConfig", "endpointPublicAccess").set("vpcConfig", "endpointPrivateAccess", False)
+    assert finding(run(POLICY, subject)) == "Cluster 'apps': vpcConfig.endpointPrivateAccess is False, must be true."

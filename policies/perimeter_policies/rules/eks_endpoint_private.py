@@ -19,7 +19,8 @@ from ..rule import Rule
 from ._findings import describe, settle
 
 CLUSTER = "aws:eks/cluster:Cluster"
-# Wire name -> (required value, the AWS default when absent).
+# Wire name -> (required value, the AWS default when absent). Neither default is the required value,
+# so an absent flag is always a problem.
 REQUIRED = {"endpointPublicAccess": (False, True), "endpointPrivateAccess": (True, False)}
 
 
@@ -35,7 +36,7 @@ def check(cluster: ResourceView, config):
             value = vpc_config.get(field)
             if is_unknown(value):
                 unknowns.append(f"vpcConfig.{field}")
-            elif (default if value is None else value) is not required:
+            elif value is not required:
                 shown = f"not set (default {str(default).lower()})" if value is None else repr(value)
                 problems.append(f"vpcConfig.{field} is {shown}, must be {str(required).lower()}")
     yield from settle(problems, unknowns, subject=describe(cluster))
