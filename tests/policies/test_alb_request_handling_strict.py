@@ -34,3 +34,65 @@ def test_unknown_type_is_deferred():
 def test_waiver_waives():
     lenient = ALB.replace(drop_invalid_header_fields=False)
     run(POLICY, lenient, waivers=[waiver(lenient, reason="Legacy client sends underscores in headers (SEC-80)")]).assert_waived()
+
+
+def finding(result):
+    """The finding line itself (between the rule's description and its fix)."""
+    assert len(result.violations) == 1, result.violations
+    return result.violations[0][0].splitlines()[1]
+
+
+DROP_DEFAULT = "dropInvalidHeaderFields is not set (default false): malformed headers reach the targets"
+DESYNC_MONITOR = "desyncMitigationMode is 'monitor': requests that enable HTTP desync attacks are forwarded"
+
+
+@pytest.mark.parametrize("changes, line", [
+    ({"drop_invalid_header_fields": None}, f"LoadBalancer 'web': {DROP_DEFAULT}."),
+    ({"drop_invalid_header_fields": False},
+     "LoadBalancer 'web': dropInvalidHeaderFields is False: malformed headers reach the targets."),
+    ({"desync_mitigation_mode": "monitor"}, f"LoadBalancer 'web': {DESYNC_MONITOR}."),
+    ({"drop_invalid_header_fields": None, "desync_mitigation_mode": "monitor"},
+     f"LoadBalancer 'web': {DROP_DEFAULT}; {DESYNC_MONITOR}."),
+    ({"load_balancer_type": "application", "drop_invalid_header_fields": None}, f"LoadBalancer 'web': {DROP_DEFAULT}."),
+])
+def test_finding_text(changes, line):
+    assert finding(run(POLICY, ALB.replace(**changes))) == line
+
+
+def test_only_true_drops_invalid_headers():
+    lenient = ALB.record()
+    lenient["inputs"]["dropInvalidHeaderFields"] = "true"
+    assert finding(run(POLICY, lenient)) == (
+        "LoadBalancer 'web': dropInvalidHeaderFields is 'true': malformed headers reach the targets.")
+
+
+@pytest.mark.parametrize("mode", ["defensive", "strictest"])
+def test_blocking_desync_modes_pass(mode):
+    run(POLICY, ALB.replace(desync_mitigation_mode=mode, load_balancer_type="application")).assert_clean()
+
+
+@pytest.mark.parametrize("kind", ["network", "gateway"])
+def test_non_http_load_balancers_are_not_read(kind):
+    run(POLICY, ALB.replace(load_balancer_type=kind, drop_invalid_header_fields=False,
+                            desync_mitigation_mode="monitor")).assert_clean()
+
+
+@pytest.mark.parametrize("subject, message", [
+    (ALB.replace(load_balancer_type=UNKNOWN, drop_invalid_header_fields=False),
+     "LoadBalancer 'web': loadBalancerType unknown at preview"),
+    (ALB.replace(drop_invalid_header_fields=UNKNOWN), "LoadBalancer 'web': dropInvalidHeaderFields unknown at preview"),
+    (ALB.replace(desync_mitigation_mode=UNKNOWN), "LoadBalancer 'web': desyncMitigationMode unknown at preview"),
+    (ALB.replace(drop_invalid_header_fields=UNKNOWN, desync_mitigation_mode=UNKNOWN),
+     "LoadBalancer 'web': dropInvalidHeaderFields, desyncMitigationMode unknown at preview"),
+])
+def test_deferral_names_what_preview_cannot_see(subject, message):
+    result = run(POLICY, subject)
+    assert result.clean and [d["message"] for d in result.deferred] == [message]
+
+
+@pytest.mark.parametrize("changes, line", [
+    ({"drop_invalid_header_fields": UNKNOWN, "desync_mitigation_mode": "monitor"}, f"LoadBalancer 'web': {DESYNC_MONITOR}."),
+    ({"drop_invalid_header_fields": None, "desync_mitigation_mode": UNKNOWN}, f"LoadBalancer 'web': {DROP_DEFAULT}."),
+])
+def test_known_problem_blocks_beside_an_unknown(changes, line):
+    assert finding(run(POLICY, ALB.replace(**changes))) == line
