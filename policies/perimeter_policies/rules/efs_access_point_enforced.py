@@ -19,8 +19,8 @@ ACCESS_POINT = "aws:efs/accessPoint:AccessPoint"
 
 def check(access_point: ResourceView, config):
     problems, unknowns = [], []
-    path = access_point.get("rootDirectory", "path")
-    if is_unknown(path) or is_unknown(access_point.get("rootDirectory")):
+    path = access_point.get("rootDirectory", "path")  # UNKNOWN too when rootDirectory itself is unknown
+    if is_unknown(path):
         unknowns.append("rootDirectory.path")
     elif not isinstance(path, str) or path.strip().rstrip("/") == "":
         shown = "not set" if path is None else repr(path)
