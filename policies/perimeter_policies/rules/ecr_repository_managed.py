@@ -25,8 +25,8 @@ LIFECYCLE_POLICY = "aws:ecr/lifecyclePolicy:LifecyclePolicy"
 def check(stack: StackView, config):
     policies = references(stack, stack.of_type(LIFECYCLE_POLICY), "repository", (REPOSITORY,))
     for repository in stack.of_type(REPOSITORY):
-        scan = repository.get("imageScanningConfiguration", "scanOnPush")
-        if is_unknown(scan) or is_unknown(repository.get("imageScanningConfiguration")):
+        scan = repository.get("imageScanningConfiguration", "scanOnPush")  # UNKNOWN too when its parent is
+        if is_unknown(scan):
             yield Deferred(f"{describe(repository)}: imageScanningConfiguration.scanOnPush unknown at preview",
                            repository.urn)
         elif scan is not True:
