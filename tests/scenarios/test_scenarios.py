@@ -18,15 +18,22 @@ RULES = load_rules()
 
 EU = {"aws:region": "eu-west-1"}
 
+
+def undressed(bucket):
+    """What every bucket without the scenario helper's dressing also lacks: backup, lifecycle, access logs."""
+    return {("backup-plan-covers-data-stores", bucket, "preview"), ("log-retention-bounded", bucket, "preview"),
+            ("service-logging-attached", bucket, "preview")}
+
+
 SCENARIOS = {
     "s01_bucket_without_encryption_or_public_access_block.py": (EU, {
         ("s3-bucket-encryption-configured", "naked", "preview"),
         ("s3-bucket-public-access-block-present", "naked", "preview"),
-        ("s3-bucket-versioning-enabled", "naked", "preview")}),
+        ("s3-bucket-versioning-enabled", "naked", "preview")} | undressed("naked")),
     "s02_bucket_sse_s3.py": (EU, {("cmk-encryption-at-rest", "aes-sse", "preview"),
-                                  ("s3-bucket-versioning-enabled", "aes", "preview")}),
+                                  ("s3-bucket-versioning-enabled", "aes", "preview")} | undressed("aes")),
     "s03_bucket_aws_managed_key.py": (EU, {("cmk-encryption-at-rest", "managed-sse", "preview"),
-                                           ("s3-bucket-versioning-enabled", "managed", "preview")}),
+                                           ("s3-bucket-versioning-enabled", "managed", "preview")} | undressed("managed")),
     "s04_unknown_bucket_id_beside_public_flag.py": (EU, {("s3-public-access-blocked", "kb-pab-loose", "preview")}),
     "s05_same_stack_key_not_rotated.py": (EU, {("kms-key-rotation-enabled", "unrotated", "preview"),
                                                 ("s3-bucket-encryption-configured", "logs-sse", "preview")}),
@@ -38,7 +45,10 @@ SCENARIOS = {
         ("bedrock-guardrail-baseline", "loose", "preview")}),
     "s09_region_not_approved.py": ({"aws:region": "us-east-1"}, {
         ("approved-regions", name, "preview") for name in
-        ("default_7_51_1", "docs-key", "docs", "docs-sse", "docs-pab", "docs-own", "docs-ver")}),
+        ("default_7_51_1", "docs-key", "docs", "docs-sse", "docs-pab", "docs-own", "docs-ver", "docs-life",
+         "docs-backup", "docs-logging", "access-logs", "access-logs-sse", "access-logs-pab", "access-logs-own",
+         "access-logs-ver", "access-logs-life", "access-logs-backup", "backups-key", "backups", "backups-lock",
+         "daily")}),
     "s10_explicit_provider_and_per_resource_region.py": (EU, {
         ("approved-regions", "us", "preview"), ("approved-regions", "us-key", "preview"),
         ("approved-regions", "moved-key", "preview")}),
@@ -58,7 +68,8 @@ SCENARIOS = {
         ("database-not-publicly-accessible", "db", "preview"), ("lambda-not-public", "fn-url", "preview"),
         ("database-access-hardened", "db", "preview"),
         ("opensearch-serverless-not-public", "vectors-net", "preview"),
-        ("database-backups-and-deletion-protection", "db", "preview")}),
+        ("database-backups-and-deletion-protection", "db", "preview"),
+        ("backup-plan-covers-data-stores", "db", "preview"), ("service-logging-enabled", "db", "preview")}),
     "s16_bucket_acl_public_and_object_writer.py": (EU, {("s3-no-public-acl", "exports-acl", "preview"),
                                                          ("s3-no-public-acl", "legacy-writer", "preview")}),
     "s17_public_key_policy_sqs_managed_sse_account_block_off.py": (EU, {
