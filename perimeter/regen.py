@@ -2,6 +2,7 @@
 
     python -m perimeter.regen           # `make regen`: rewrite the generated files
     python -m perimeter.regen --check   # `make regen-check`: exit 1 and name each stale file
+    python -m perimeter.regen --rules sqs_queue_retention_bounded   # re-record one rule's reads only
 
 Generated (never edit by hand):
 - `policies/perimeter_policies/reads.json`: what each rule reads, recorded by the test kit while the
@@ -54,26 +55,50 @@ def rule_test_files(root: str) -> tuple[list[str], list[str]]:
     return found, missing
 
 
-def collect_reads(root: str) -> str:
-    """Run every rule's tests in this process with the kit recording reads; reads.json's content."""
+def collect_reads(root: str, modules: Optional[list[str]] = None) -> str:
+    """Run the rules' tests in this process with the kit recording reads; reads.json's content.
+
+    With `modules`, only those rule modules' tests run, and every other rule keeps what the checkout's
+    reads.json says it reads: the quick path while writing one rule (`--rules`).
+    """
+    import importlib
+
     import pytest
     from perimeter_policies import testing
+    from perimeter_policies.inventory import recorded_reads
+    from perimeter_policies.pack import load_rules
 
     files, missing = rule_test_files(root)
+    if modules:
+        wanted = {module: os.path.join(root, "tests", "policies", f"test_{module}.py") for module in modules}
+        unknown = sorted(module for module, path in wanted.items() if path not in files)
+        if unknown:
+            raise Stale(f"no rule module with a test file named {', '.join(unknown)}; "
+                        "--rules takes rule module names such as kms_key_rotation")
+        files, missing = sorted(wanted.values()), []
     if missing:  # tests/authoring fails on these; their reads stay unrecorded until the test exists
         sys.stderr.write(f"perimeter regen: no tests/policies/test_<module>.py for {', '.join(missing)}; "
                          "what they read is not recorded\n")
     testing.RECORDED_READS.clear()
     output = io.StringIO()
     with contextlib.redirect_stdout(output):
-        # Session-level gates about test coverage (tests/policies/violation_coverage) are `make test`'s job;
+        # The session-level gates (tests/policies/violation_coverage, recorded_reads) are `make test`'s job;
         # recording reads needs the rules' tests to pass, nothing more.
         code = pytest.main(["-q", "-p", "no:randomly", "-p", "no:cacheprovider",
-                            "-p", "no:tests.policies.violation_coverage", "--rootdir", root,
+                            "-p", "no:tests.policies.violation_coverage", "-p", "no:tests.policies.recorded_reads",
+                            "--rootdir", root,
                             "-W", "ignore::DeprecationWarning", *files])
     if code != 0:
         raise Stale("the rules' tests fail, so what the rules read cannot be recorded:\n"
                     + output.getvalue()[-3000:])
+    if not modules:
+        return testing.recorded_reads_json()
+    rerun = {importlib.import_module(f"perimeter_policies.rules.{m}").RULE.name for m in modules}
+    existing = {rule.name for rule in load_rules()}
+    kept = recorded_reads(os.path.join(root, "policies", "perimeter_policies", "reads.json"))
+    for rule, types in kept.items():
+        if rule in existing and rule not in rerun:
+            testing.RECORDED_READS[rule] = {type_: set(props) for type_, props in types.items()}
     return testing.recorded_reads_json()
 
 
@@ -119,7 +144,7 @@ def _read(path: str) -> Optional[str]:
         return handle.read()
 
 
-def _generated_files(root: str, only: set[str]) -> dict[str, Callable[[], str]]:
+def _generated_files(root: str, only: set[str], rules: Optional[list[str]]) -> dict[str, Callable[[], str]]:
     """Each generated file and how to make it, in order: the catalogue shows what reads.json records."""
     import json
 
@@ -131,7 +156,7 @@ def _generated_files(root: str, only: set[str]) -> dict[str, Callable[[], str]]:
     recorded: dict[str, str] = {}
 
     def reads() -> str:
-        recorded["json"] = collect_reads(root)
+        recorded["json"] = collect_reads(root, rules)
         return recorded["json"]
 
     def catalogue() -> str:
@@ -149,11 +174,12 @@ def _kind(path: str) -> str:
     return {"policies.md": "docs", "CONTRACTS.md": "contracts", "reads.json": "reads"}.get(os.path.basename(path), "golden")
 
 
-def regenerate(root: str = REPO_ROOT, *, check: bool = False, only: Optional[set[str]] = None) -> list[str]:
+def regenerate(root: str = REPO_ROOT, *, check: bool = False, only: Optional[set[str]] = None,
+               rules: Optional[list[str]] = None) -> list[str]:
     """Write (or, with check, compare) every generated file; returns the paths that were stale."""
     only = only or set()
     stale = []
-    for path, make in _generated_files(root, only).items():
+    for path, make in _generated_files(root, only, rules).items():
         content = make()
         if _read(path) != content:
             stale.append(os.path.relpath(path, root))
@@ -180,9 +206,12 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--root", default=REPO_ROOT, help="the checkout to regenerate (default: this one)")
     parser.add_argument("--only", action="append", choices=("docs", "contracts", "reads", "golden"),
                         help="regenerate only these (repeatable; default: everything)")
+    parser.add_argument("--rules", action="append", metavar="MODULE",
+                        help="record reads only from these rule modules' tests, keeping reads.json's entries for "
+                             "the others (repeatable; the quick path while writing a rule; default: every rule)")
     args = parser.parse_args(argv)
     try:
-        stale = regenerate(os.path.abspath(args.root), check=args.check, only=set(args.only or ()))
+        stale = regenerate(os.path.abspath(args.root), check=args.check, only=set(args.only or ()), rules=args.rules)
     except Stale as problem:
         sys.stderr.write(f"perimeter regen: {problem}\n")
         return 2
