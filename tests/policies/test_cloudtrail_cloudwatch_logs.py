@@ -33,3 +33,23 @@ def test_waiver_applies():
     result = analyze(POLICY, resource(TRAIL, "data", mutated(COMPLIANT, ("cloudWatchLogsRoleArn",), REMOVE)),
                      {"waivers": [WAIVER]})
     assert not result.violations and len(result.waived) == 1
+
+
+GROUP_FIX = "cloudWatchLogsGroupArn is not set; set cloud_watch_logs_group_arn=log_group.arn.apply(lambda arn: f'{arn}:*')"
+ROLE_FIX = "cloudWatchLogsRoleArn is not set; set cloud_watch_logs_role_arn=delivery_role.arn"
+
+
+@pytest.mark.parametrize("prop, expected", [
+    ("cloudWatchLogsGroupArn", f"Trail 'data': {GROUP_FIX}."),
+    ("cloudWatchLogsRoleArn", f"Trail 'data': {ROLE_FIX}."),
+])
+def test_finding_names_the_trail_and_the_fix(prop, expected):
+    result = analyze(POLICY, resource(TRAIL, "data", mutated(COMPLIANT, (prop,), REMOVE)))
+    assert [message.splitlines()[1] for message, _ in result.violations] == [expected]
+
+
+def test_both_missing_is_one_finding_listing_both():
+    inputs = mutated(mutated(COMPLIANT, ("cloudWatchLogsGroupArn",), REMOVE), ("cloudWatchLogsRoleArn",), None)
+    result = analyze(POLICY, resource(TRAIL, "audit", inputs))
+    assert [message.splitlines()[1] for message, _ in result.violations] == [f"Trail 'audit': {GROUP_FIX}; {ROLE_FIX}."]
+    assert not result.deferred
