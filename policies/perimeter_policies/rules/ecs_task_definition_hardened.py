@@ -35,7 +35,7 @@ def _container_problems(label: str, container: Mapping) -> list[str]:
     if container.get("privileged") is True:
         problems.append(f"{label} is privileged")
     user = container.get("user")
-    if not isinstance(user, str) or not user.strip() or user.strip().split(":", 1)[0] in ROOT_USERS:
+    if not isinstance(user, str) or not user.strip() or user.strip().partition(":")[0] in ROOT_USERS:
         problems.append(f"{label} runs as root (user {'not set' if user is None else repr(user)})")
     if container.get("readonlyRootFilesystem") is not True:
         problems.append(f"{label} has a writable root filesystem (readonlyRootFilesystem not true)")
