@@ -46,3 +46,58 @@ def test_unknown_values_are_deferred():
 def test_waiver_waives():
     legacy = INSTANCE.replace(iam_database_authentication_enabled=False)
     run(POLICY, legacy, waivers=[waiver(legacy, reason="Vendor app needs password auth until Q3 (SEC-61)")]).assert_waived()
+
+
+def finding(result):
+    """The finding line of the one violation (the message's first line is the rule's description)."""
+    assert len(result.violations) == 1, result._state()
+    return result.violations[0][0].splitlines()[1]
+
+
+def test_every_problem_is_named_exactly_in_one_finding():
+    weak = INSTANCE.replace(iam_database_authentication_enabled=False, username=" ROOT ")
+    assert finding(run(POLICY, weak)) == (
+        "Instance 'cards': iamDatabaseAuthenticationEnabled is False: callers share a password instead of IAM; "
+        "username is ' ROOT ', a vendor-default admin name.")
+    assert finding(run(POLICY, NEPTUNE.replace(iam_database_authentication_enabled=None))) == (
+        "Cluster 'graph': iamDatabaseAuthenticationEnabled is not set (default false): "
+        "callers share a password instead of IAM.")
+    assert finding(run(POLICY, REDSHIFT.replace(master_username="awsuser", database_name=" Dev "))) == (
+        "Cluster 'warehouse': masterUsername is 'awsuser', a vendor-default admin name; "
+        "databaseName is ' Dev ', the default database name.")
+    assert finding(run(POLICY, REDSHIFT.replace(database_name=None))) == (
+        "Cluster 'warehouse': databaseName is not set (default 'dev'), the default database name.")
+
+
+def test_redshift_has_no_iam_authentication_flag_and_neptune_no_admin_name():
+    run(POLICY, REDSHIFT).assert_clean()
+    run(POLICY, NEPTUNE, config={"defaultAdminNames": ["graph", "neptune"]}).assert_clean()
+
+
+def test_configured_names_compare_ignoring_case_and_replace_the_defaults():
+    run(POLICY, INSTANCE.replace(username="Cards_Owner"), config={"defaultAdminNames": ["CARDS_OWNER"]}) \
+        .assert_violation("username is 'Cards_Owner', a vendor-default admin name")
+    run(POLICY, INSTANCE.replace(username="postgres"), config={"defaultAdminNames": ["sa"]}).assert_clean()
+
+
+def test_no_master_user_name_is_left_to_the_engine():
+    run(POLICY, CLUSTER.replace(master_username=None)).assert_clean()
+
+
+@pytest.mark.parametrize("subject, changes, deferral", [
+    (INSTANCE, {"iam_database_authentication_enabled": UNKNOWN}, "Instance 'cards': iamDatabaseAuthenticationEnabled unknown at preview"),
+    (CLUSTER, {"master_username": UNKNOWN}, "Cluster 'ledger': masterUsername unknown at preview"),
+    (REDSHIFT, {"database_name": UNKNOWN}, "Cluster 'warehouse': databaseName unknown at preview"),
+    (INSTANCE, {"iam_database_authentication_enabled": UNKNOWN, "username": UNKNOWN},
+     "Instance 'cards': iamDatabaseAuthenticationEnabled, username unknown at preview"),
+    (REDSHIFT, {"master_username": UNKNOWN, "database_name": UNKNOWN},
+     "Cluster 'warehouse': masterUsername, databaseName unknown at preview"),
+], ids=["iam", "aurora-user", "redshift-db", "iam-and-user", "redshift-both"])
+def test_each_unknown_setting_is_named_in_the_deferral(subject, changes, deferral):
+    result = run(POLICY, subject.replace(**changes)).assert_deferred()
+    assert [d["message"] for d in result.deferred] == [deferral]
+
+
+def test_a_known_problem_blocks_beside_an_unknown():
+    result = run(POLICY, REDSHIFT.replace(master_username=UNKNOWN, database_name="dev"))
+    assert finding(result) == "Cluster 'warehouse': databaseName is 'dev', the default database name."
