@@ -133,6 +133,14 @@ def test_launch_template_user_data_that_is_not_base64_is_scanned_as_written():
     assert "userData holds a password-style assignment" in result.violations[0][0]
 
 
+def test_a_password_key_whose_value_is_a_reference_does_not_borrow_the_next_line():
+    script = "#cloud-config\npassword: arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf\nhost: db.internal\n"
+    assert analyze(POLICY, resource(TEMPLATE, "data", {"imageId": "ami-123", "userData": script})).clean
+    inline = "#cloud-config\npassword: Tr0ub4dorXY\nhost: db.internal\n"
+    result = analyze(POLICY, resource(TEMPLATE, "data", {"imageId": "ami-123", "userData": inline}))
+    assert "userData holds a password-style assignment" in result.violations[0][0]
+
+
 def test_user_data_base64_is_decoded():
     record = resource(INSTANCE, "data", {"userDataBase64": base64.b64encode(f"export K={ACCESS_KEY_ID}".encode()).decode()})
     assert "userDataBase64 holds an AWS access key id" in analyze(POLICY, record).violations[0][0]

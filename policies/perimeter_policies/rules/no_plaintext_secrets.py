@@ -57,7 +57,8 @@ LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
 
 ACCESS_KEY_ID = re.compile(r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b")
 PRIVATE_KEY = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----")
-ASSIGNMENT = re.compile(r"(?i)\b(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key)\b\s*[=:]\s*['\"]?[^\s'\"$]{4,}")
+# The value is on the same line: `password:` followed by a reference and then the next line's `host: ...` is not a secret.
+ASSIGNMENT = re.compile(r"(?i)\b(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key)\b[ \t]*[=:][ \t]*['\"]?[^\s'\"$]{4,}")
 SECRET_NAME = re.compile(r"(?i)(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)")
 REFERENCE = re.compile(r"^(arn:aws[a-z-]*:(secretsmanager|ssm|kms):|/|\{\{resolve:|ssm:|secretsmanager:)")
 TOKEN = re.compile(r"[A-Za-z0-9+/_-]+={0,2}")
