@@ -21,7 +21,6 @@ import yaml
 
 from .pack import load_rules
 from .rule import Rule
-from .rules.backup_plan_covers_data_stores import DATA_STORES as BACKED_UP_STORES
 
 PACK_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MANIFEST = "PulumiPolicy.yaml"
@@ -209,6 +208,16 @@ shared(("aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLogg
        "follows the target to know that bucket is a log sink (an audit store, not a data store)")
 shared(("aws:apigateway/stage:Stage",), "restApi", ANY_RULE, "the stage's API links it to its method settings and "
        "endpoint type")
+shared(("aws:backup/plan:Plan",), "rules", ("backup-plan-covers-data-stores", "backup-plan-retention-sufficient"),
+       "backup-plan-retention-sufficient judges each rule's schedule and retention; backup-plan-covers-data-stores "
+       "only follows a rule's targetVaultName to know the plan's vault is in the stack")
+shared(("aws:backup/vault:Vault",), "name", ANY_RULE, "the vault's name links it to its lock, policy and plans")
+shared(("aws:sns/topic:Topic",), "arn", ANY_RULE, "the topic's ARN links it to its policy and subscriptions")
+shared(("aws:sns/topic:Topic",), "id", ANY_RULE, "the topic's id links it to its policy and subscriptions")
+shared(("aws:elasticbeanstalk/environment:Environment",), "settings",
+       ("managed-updates-enabled", "service-logging-enabled"),
+       "one list, different namespaces: managed-updates-enabled judges aws:elasticbeanstalk:managedactions, "
+       "service-logging-enabled aws:elasticbeanstalk:cloudwatch:logs StreamLogs")
 shared(("aws:ecs/taskDefinition:TaskDefinition",), "containerDefinitions",
        ("ecs-task-definition-hardened", "no-plaintext-secrets"),
        "one JSON document, different fields: ecs-task-definition-hardened judges privilege, user, root file system, "
@@ -217,10 +226,6 @@ for _attachment in ("instance", "networkInterface"):
     shared(("aws:ec2/eip:Eip",), _attachment, ("network-no-public-ip", "network-resources-attached"),
            "network-no-public-ip judges an Elastic IP attached to an instance or interface as a public address; "
            "network-resources-attached only follows the attachment to know the address is in use")
-for _identity in ("arn", "id", "name", "identifier", "clusterIdentifier", "tags"):
-    shared(tuple(BACKED_UP_STORES), _identity, ANY_RULE,
-           "identity, not judgement: an ARN, id, name or tag matches a data store to the AWS Backup selections "
-           "that name or tag-select it (backup-plan-covers-data-stores), or to other stack rules' joins")
-shared(tuple(BACKED_UP_STORES), "region", ("approved-regions", "backup-plan-covers-data-stores"),
-       "approved-regions judges where a resource lives; backup-plan-covers-data-stores only reads it to match the "
-       "store to a backup selection in the same region")
+shared(_BUCKETS, "tags", ("backup-plan-covers-data-stores", "cloudtrail-s3-data-events"),
+       "selection, not judgement: a tag matches a bucket to AWS Backup's selection tags, or marks it sensitive "
+       "(data-classification) for CloudTrail data events; neither rule judges the tag itself")

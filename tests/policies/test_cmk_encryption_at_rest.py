@@ -34,6 +34,7 @@ GUARDRAIL = "aws:bedrock/guardrail:Guardrail"
 AGENT = "aws:bedrock/agentAgent:AgentAgent"
 DATA_SOURCE = "aws:bedrock/agentDataSource:AgentDataSource"
 CUSTOM_MODEL = "aws:bedrock/customModel:CustomModel"
+MSK = "aws:msk/cluster:Cluster"  # shares encryptionInfo with service-encryption-enabled (SHARED_READS)
 
 
 def aoss_encryption_policy(key: str = CMK_ARN, aws_owned: bool = False) -> str:
@@ -78,6 +79,9 @@ COMPLIANT = {
                   "serverSideEncryptionConfiguration": {"kmsKeyArn": UNKNOWN}},
     CUSTOM_MODEL: {"customModelName": "tuned", "baseModelIdentifier": "amazon.titan-text-express-v1",
                    "jobName": "tune", "roleArn": UNKNOWN, "customModelKmsKeyId": UNKNOWN},
+    MSK: {"clusterName": "events", "kafkaVersion": "3.6.0", "numberOfBrokerNodes": 3,
+          "brokerNodeGroupInfo": {"instanceType": "kafka.m5.large", "clientSubnets": ["subnet-1", "subnet-2", "subnet-3"]},
+          "encryptionInfo": {"encryptionAtRestKmsKeyArn": UNKNOWN}},
 }
 
 S3_KEY = ("rules", 0, "applyServerSideEncryptionByDefault", "kmsMasterKeyId")
@@ -122,6 +126,7 @@ MUTATIONS = [
     (DATA_SOURCE, ("serverSideEncryptionConfiguration",), REMOVE, "serverSideEncryptionConfiguration is not set"),
     (CUSTOM_MODEL, ("customModelKmsKeyId",), "arn:aws-us-gov:kms:us-gov-west-1:111122223333:alias/aws/bedrock",
      "AWS-managed key"),
+    (MSK, ("encryptionInfo", "encryptionAtRestKmsKeyArn"), REMOVE, "encryptionAtRestKmsKeyArn is not set"),
 ]
 
 

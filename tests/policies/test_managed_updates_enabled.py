@@ -40,30 +40,9 @@ def test_waiver_waives():
 REDSHIFT = SUBJECTS[3][0]
 
 
-def test_redshift_snapshot_retention_at_least_the_minimum():
-    run(POLICY, REDSHIFT.replace(automated_snapshot_retention_period=7)).assert_clean()
-    off = REDSHIFT.replace(automated_snapshot_retention_period=0)
-    run(POLICY, off).assert_violation(
-        "Cluster 'warehouse': automatedSnapshotRetentionPeriod is 0; set automated_snapshot_retention_period to at "
-        "least 1.", on=off)
-    run(POLICY, REDSHIFT.replace(automated_snapshot_retention_period=UNKNOWN)).assert_deferred(
-        "Cluster 'warehouse': automatedSnapshotRetentionPeriod unknown at preview")
-
-
-@settings(max_examples=30, deadline=None)
-@given(days=st.integers(0, 35), minimum=st.integers(1, 35))
-def test_redshift_minimum_retention_is_configurable(days, minimum):
-    declared = REDSHIFT.replace(automated_snapshot_retention_period=days)
-    result = run(POLICY, declared, config={"minRedshiftSnapshotRetentionDays": minimum})
-    if days >= minimum:
-        result.assert_clean()
-    else:
-        result.assert_violation(f"automatedSnapshotRetentionPeriod is {days}", f"at least {minimum}", on=declared)
-
-
-def test_redshift_default_retention_is_one_day():
-    run(POLICY, REDSHIFT, config={"minRedshiftSnapshotRetentionDays": 1}).assert_clean()
-    run(POLICY, REDSHIFT, config={"minRedshiftSnapshotRetentionDays": 2}).assert_violation("not set (default 1)")
+def test_redshift_snapshot_retention_is_left_to_the_backup_rule():
+    """database-backups-and-deletion-protection judges it: one setting, one finding."""
+    run(POLICY, REDSHIFT.replace(automated_snapshot_retention_period=0)).assert_clean()
 
 
 def test_redshift_maintenance_window_when_the_organisation_fixes_one():
@@ -157,9 +136,8 @@ def test_fargate_launch_unknown_at_preview_is_deferred():
 
 
 def test_config_schema_refuses_what_the_engine_would_refuse():
-    assert_schema(POLICY, {"minRedshiftSnapshotRetentionDays": 35, "redshiftMaintenanceWindow": "sun:23:00-mon:01:30",
+    assert_schema(POLICY, {"redshiftMaintenanceWindow": "sun:23:00-mon:01:30",
                            "beanstalkUpdateLevels": ["patch"], "fargatePlatformVersions": ["1.4.0"]},
-                  [("minRedshiftSnapshotRetentionDays", 0), ("minRedshiftSnapshotRetentionDays", 36),
-                   ("minRedshiftSnapshotRetentionDays", "7"), ("redshiftMaintenanceWindow", 3),
+                  [("redshiftMaintenanceWindow", 3),
                    ("beanstalkUpdateLevels", []), ("beanstalkUpdateLevels", ["major"]), ("beanstalkUpdateLevels", "minor"),
                    ("fargatePlatformVersions", []), ("fargatePlatformVersions", "LATEST"), ("fargatePlatformVersions", [1])])

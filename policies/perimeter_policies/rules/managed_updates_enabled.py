@@ -8,11 +8,10 @@ managed services patch themselves only while the program lets them:
   on; both default to on, so the finding is a program that turns them off
   (AWS Config RDS_AUTOMATIC_MINOR_VERSION_UPGRADE_ENABLED);
 - Redshift's maintenance settings (REDSHIFT_CLUSTER_MAINTENANCESETTINGS_CHECK):
-  `automated_snapshot_retention_period` (default 1 day; 0 turns automated
-  snapshots off) must be at least `minRedshiftSnapshotRetentionDays`, and
   where an organisation fixes a maintenance window (`redshiftMaintenanceWindow`,
   e.g. "sun:23:00-mon:01:30"), `preferred_maintenance_window` must be it
-  (absent, AWS picks a random window);
+  (absent, AWS picks a random window); the check's third setting, automated
+  snapshot retention, is judged once, by `database-backups-and-deletion-protection`;
 - an Elastic Beanstalk environment patches its platform only with managed
   actions on: the `aws:elasticbeanstalk:managedactions` setting
   `ManagedActionsEnabled` must be "true" (the API's default is off), and a
@@ -58,8 +57,6 @@ def _flag(resource: ResourceView, problems: list, unknowns: list) -> None:
 
 def _redshift(cluster: ResourceView, config, problems: list, unknowns: list) -> None:
     _flag(cluster, problems, unknowns)
-    require_bound(cluster, "automatedSnapshotRetentionPeriod", "automated_snapshot_retention_period", 1,
-                  problems=problems, unknowns=unknowns, at_least=config["minRedshiftSnapshotRetentionDays"])
     window = config["redshiftMaintenanceWindow"]
     if not window:
         return
@@ -144,15 +141,12 @@ RULE = Rule(
     pci_dss=("6.3.3",),
     soc2=("CC7.1", "CC8.1"),
     remediation=("Leave auto_minor_version_upgrade (aws.rds.Instance, Cluster, ClusterInstance) and "
-                 "allow_version_upgrade (aws.redshift.Cluster) unset or True, keep Redshift's "
-                 "automated_snapshot_retention_period at or above the minimum, add the setting "
+                 "allow_version_upgrade (aws.redshift.Cluster) unset or True, add the setting "
                  "aws:elasticbeanstalk:managedactions ManagedActionsEnabled='true' to aws.elasticbeanstalk.Environment, "
                  "and leave platform_version unset (LATEST) on Fargate aws.ecs.Service and TaskSet."),
     check=check,
     resource_types=tuple(UPDATE_FLAGS) + (BEANSTALK,) + ECS_TYPES,
     config_properties={
-        "minRedshiftSnapshotRetentionDays": {"type": "integer", "minimum": 1, "maximum": 35,
-                                             "description": "Fewest days Redshift keeps automated snapshots."},
         "redshiftMaintenanceWindow": {"type": "string",
                                       "description": ("The maintenance window every Redshift cluster must use, "
                                                       "e.g. 'sun:23:00-mon:01:30'; empty: any window.")},
@@ -161,7 +155,7 @@ RULE = Rule(
         "fargatePlatformVersions": {"type": "array", "items": {"type": "string"}, "minItems": 1,
                                     "description": "Fargate platform versions a service may pin (LATEST: current)."},
     },
-    default_config={"minRedshiftSnapshotRetentionDays": 1, "redshiftMaintenanceWindow": "",
+    default_config={"redshiftMaintenanceWindow": "",
                     "beanstalkUpdateLevels": ["minor", "patch"], "fargatePlatformVersions": ["LATEST"]},
     violation_example='aws.rds.Instance("cards", engine="postgres", instance_class="db.t4g.micro", auto_minor_version_upgrade=False)',
 )
