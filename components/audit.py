@@ -46,7 +46,7 @@ class AuditArgs:
     # The role AWS Backup reads the buckets' backed-up objects with. It is a named reader of the
     # invocation-log bucket only so that its access-log sibling (same readers) can be backed up: its
     # own IAM policy grants no read of the prompts themselves, which are never backed up.
-    backup_role_arn: str | None = None
+    backup_role_arn: str
 
 
 def _log_streams(log_group_arn: str) -> str:
@@ -118,7 +118,7 @@ class Audit(pulumi.ComponentResource):
                 kms_key_arn=args.kms_key_arn,
                 expiration_days=args.audit_days,
                 noncurrent_expiration_days=args.audit_days,
-                readers=[args.auditor_role_arn, *filter(None, [args.backup_role_arn])],
+                readers=[args.auditor_role_arn, args.backup_role_arn],
                 service_statements=trail_bucket_statements(context, context.bucket_arn(names.bucket("trail")), trail_arn),
             ),
             opts=pulumi.ResourceOptions(parent=self),
@@ -161,7 +161,7 @@ class Audit(pulumi.ComponentResource):
                 kms_key_arn=args.kms_key_arn,
                 expiration_days=args.invocation_log_days,
                 noncurrent_expiration_days=INVOCATION_NONCURRENT_DAYS,
-                readers=[args.auditor_role_arn, *filter(None, [args.backup_role_arn])],
+                readers=[args.auditor_role_arn, args.backup_role_arn],
                 service_statements=invocation_bucket_statements(context, context.bucket_arn(names.bucket("invocations"))),
             ),
             opts=pulumi.ResourceOptions(parent=self),

@@ -39,7 +39,7 @@ class KnowledgeBaseArgs:
     embedding_model_id: str
     embedding_dimensions: int
     # The role AWS Backup reads the sources with.
-    backup_role_arn: str | None = None
+    backup_role_arn: str
 
 
 class KnowledgeBase(pulumi.ComponentResource):
@@ -58,7 +58,7 @@ class KnowledgeBase(pulumi.ComponentResource):
                 kms_key_arn=args.kms_key_arn,
                 expiration_days=args.source_retention_days,
                 noncurrent_expiration_days=SOURCE_NONCURRENT_DAYS,
-                readers=[self.role_arn, *filter(None, [args.backup_role_arn])],
+                readers=[self.role_arn, args.backup_role_arn],
             ),
             opts=child,
         )

@@ -103,10 +103,10 @@ class PostureArgs:
     audit_log_group_names: Sequence[str]
     guardrail_arn: pulumi.Input[str]
     guardrail_version: pulumi.Input[str]
+    # The role AWS Backup reads the Config bucket with.
+    backup_role_arn: str
     alert_emails: Sequence[str] = ()
     alert_https_endpoints: Sequence[str] = ()
-    # The role AWS Backup reads the Config bucket with.
-    backup_role_arn: str | None = None
 
 
 def managed_rules(args: PostureArgs) -> list[ManagedRule]:
@@ -214,7 +214,7 @@ class Posture(pulumi.ComponentResource):
                 kms_key_arn=args.audit_key_arn,
                 expiration_days=args.audit_days,
                 noncurrent_expiration_days=args.audit_days,
-                readers=[args.auditor_role_arn, *filter(None, [args.backup_role_arn])],
+                readers=[args.auditor_role_arn, args.backup_role_arn],
                 service_statements=config_bucket_statements(context, context.bucket_arn(bucket_name)),
             ),
             opts=child,
