@@ -1,10 +1,15 @@
-"""Child process: run one Pulumi program under the mock runtime and write what it registered.
+"""Child side: run one Pulumi program under the mock runtime, a forked process per phase.
 
-    python -m perimeter.harness.program REQUEST.json CAPTURE.json
+    python -m perimeter.harness.program REQUEST.json
 
-Exit 0 with CAPTURE written; exit 3 when the program raised (its own traceback
-on stderr); exit 4 for a `pulumi.RunError`, whose message alone is on stderr,
-as the engine prints it.
+The process imports the Pulumi SDK and the provider SDK classes the program
+names (warm.py) once, then forks a process per phase, so the preview and the
+update run concurrently and share that import, which is most of a phase's time.
+Each phase process writes its capture and its stderr to the files the request
+names for it; this process writes each phase's exit status as the phase ends:
+0 with the capture written; 3 when the program raised (its own traceback on
+stderr); 4 for a `pulumi.RunError`, whose message alone is on stderr, as the
+engine prints it.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import traceback
 
 PROGRAM_FAILED = 3
 PROGRAM_RUN_ERROR = 4
+PHASE_CRASHED = 70  # the harness itself failed inside a phase process (traceback on its stderr)
 
 
 def _program_traceback(error: BaseException, main: str) -> str:
@@ -42,22 +48,16 @@ def stack_outputs() -> dict:
     return json_format.MessageToDict(struct)
 
 
-def main(request_path: str, capture_path: str) -> int:
-    with open(request_path, encoding="utf-8") as handle:
-        request = json.load(handle)
-
+def run_phase(request: dict, phase: str, capture_path: str) -> int:
     import pulumi
     from pulumi.runtime import mocks, set_all_config
 
     from .monitor import AwsMocks, CapturingMonitor
 
-    preview = request["phase"] == "preview"
+    preview = phase == "preview"
+    os.environ["PULUMI_DRY_RUN"] = "true" if preview else "false"
     aws_mocks = AwsMocks(preview=preview, region=request["awsConfig"].get("region", ""))
     monitor = CapturingMonitor(aws_mocks, request["awsConfig"])
-    # As the language host does: the program runs from its main directory, importable from there.
-    program_directory = os.path.dirname(request["main"])
-    os.chdir(program_directory)
-    sys.path.insert(0, program_directory)
     set_all_config(request["config"], request["secretKeys"])
     mocks.set_mocks(aws_mocks, project=request["project"], stack=request["stack"], preview=preview, monitor=monitor)
 
@@ -83,5 +83,46 @@ def main(request_path: str, capture_path: str) -> int:
     return 0
 
 
+def _fork_phase(request: dict, phase: str, files: dict) -> int:
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid:
+        return pid
+    code = PHASE_CRASHED
+    try:
+        os.dup2(os.open(files["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), 2)
+        code = run_phase(request, phase, files["capture"])
+    except BaseException:  # the harness's own failure: the parent reports it with this traceback
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
+def main(request_path: str) -> int:
+    with open(request_path, encoding="utf-8") as handle:
+        request = json.load(handle)
+
+    from pulumi.runtime import mocks  # noqa: F401  (imported once, before the fork, for every phase)
+
+    from . import monitor  # noqa: F401
+    from .warm import import_providers, provider_references
+
+    # As the language host does: the program runs from its main directory, importable from there.
+    program_directory = os.path.dirname(request["main"])
+    os.chdir(program_directory)
+    sys.path.insert(0, program_directory)
+    import_providers(provider_references(request["main"]))
+
+    phases = {_fork_phase(request, phase, files): files for phase, files in request["phases"].items()}
+    while phases:
+        pid, status = os.wait()
+        with open(phases.pop(pid)["exit"], "w", encoding="utf-8") as handle:
+            handle.write(str(os.waitstatus_to_exitcode(status)))
+    return 0
+
+
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], sys.argv[2]))
+    sys.exit(main(sys.argv[1]))

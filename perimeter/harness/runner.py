@@ -1,9 +1,11 @@
-"""Parent side: start `program` in a child process per phase, with a timeout."""
+"""Parent side: run the program's phases in one child process (it forks one per phase), with a timeout."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -24,48 +26,54 @@ class Capture:
     outputs: dict[str, Any]
 
 
-def start_program(project: Project, phase: str, workdir: str) -> tuple[subprocess.Popen, str]:
-    request_path = os.path.join(workdir, f"{phase}-request.json")
-    capture_path = os.path.join(workdir, f"{phase}-capture.json")
-    with open(request_path, "w", encoding="utf-8") as handle:
-        json.dump({"directory": project.directory, "main": project.main, "project": project.name,
-                   "stack": project.stack, "config": project.config, "secretKeys": list(project.secret_keys),
-                   "awsConfig": project.aws_config, "phase": phase}, handle)
-    child = subprocess.Popen(
-        [sys.executable, "-m", "perimeter.harness.program", request_path, capture_path],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "PULUMI_DRY_RUN": "true" if phase == "preview" else "false"},
-    )
-    return child, capture_path
+def _read(path: str) -> str:
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        return handle.read()
 
 
-def finish_program(child: subprocess.Popen, capture_path: str, phase: str, timeout: float) -> Capture:
-    try:
-        _, stderr = child.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        child.kill()
-        child.communicate()
-        raise HarnessError(f"the program did not finish its {phase} run within {timeout:.0f}s; raise --timeout if it is just slow") from None
-    if child.returncode == PROGRAM_RUN_ERROR:
+def _phase_capture(phase: str, files: dict[str, str]) -> Capture:
+    code, stderr = int(_read(files["exit"])), _read(files["stderr"])
+    if code == PROGRAM_RUN_ERROR:
         raise ProgramError(f"the Pulumi program failed during {phase}: {stderr.strip()}")
-    if child.returncode == PROGRAM_FAILED:
+    if code == PROGRAM_FAILED:
         last = next((line for line in reversed(stderr.strip().splitlines()) if line.strip()), "unknown error")
         raise ProgramError(f"the Pulumi program failed during {phase}: {last}", stderr)
-    if child.returncode != 0:
-        raise HarnessError(f"the program runner crashed during {phase} (exit {child.returncode}): {stderr.strip()[-500:]}")
-    with open(capture_path, encoding="utf-8") as handle:
-        captured = json.load(handle)
+    if code != 0:
+        raise HarnessError(f"the program runner crashed during {phase} (exit {code}): {stderr.strip()[-500:]}")
+    captured = json.loads(_read(files["capture"]))
     return Capture(phase, captured["resources"], captured["outputs"])
 
 
+def _stop(runner: subprocess.Popen) -> None:
+    """The runner and every phase process it forked: they share its process group."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(runner.pid, signal.SIGKILL)
+    runner.wait()
+
+
 def run_phases(project: Project, phases: tuple[str, ...], timeout: float) -> dict[str, Capture]:
-    """Run the phases concurrently (one child each) and return their captures."""
+    """Run the phases concurrently (one forked process each) and return their captures."""
     with tempfile.TemporaryDirectory(prefix="perimeter-") as workdir:
-        started = {phase: start_program(project, phase, workdir) for phase in phases}
+        files = {phase: {name: os.path.join(workdir, f"{phase}-{name}") for name in ("capture", "stderr", "exit")}
+                 for phase in phases}
+        request_path = os.path.join(workdir, "request.json")
+        with open(request_path, "w", encoding="utf-8") as handle:
+            json.dump({"directory": project.directory, "main": project.main, "project": project.name,
+                       "stack": project.stack, "config": project.config, "secretKeys": list(project.secret_keys),
+                       "awsConfig": project.aws_config, "phases": files}, handle)
+        # Its own process group, so a timeout or Ctrl-C stops the phase processes it forked too.
+        runner = subprocess.Popen([sys.executable, "-m", "perimeter.harness.program", request_path],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, process_group=0)
         try:
-            return {phase: finish_program(child, path, phase, timeout) for phase, (child, path) in started.items()}
+            try:
+                _, stderr = runner.communicate(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                late = next((p for p in phases if not os.path.exists(files[p]["exit"])), phases[-1])
+                raise HarnessError(f"the program did not finish its {late} run within {timeout:.0f}s; "
+                                   "raise --timeout if it is just slow") from None
+            if runner.returncode != 0:
+                raise HarnessError(f"the program runner crashed (exit {runner.returncode}): {stderr.strip()[-500:]}")
+            return {phase: _phase_capture(phase, files[phase]) for phase in phases}
         finally:
-            for child, _ in started.values():
-                if child.poll() is None:
-                    child.kill()
-                    child.wait()
+            if runner.returncode is None or not all(os.path.exists(f["exit"]) for f in files.values()):
+                _stop(runner)

@@ -26,10 +26,15 @@ def _slow_project(tmp_path):
     return project
 
 
-def _children(pid):
+def _descendants(pid):
+    """Every process under pid: the pack, the phase runner and the phase processes it forks."""
     found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
-    return {int(p): open(f"/proc/{p}/cmdline").read().replace("\0", " ") for p in found.stdout.split()
-            if os.path.exists(f"/proc/{p}/cmdline")}
+    processes = {}
+    for child in map(int, found.stdout.split()):
+        with contextlib.suppress(FileNotFoundError):
+            processes[child] = open(f"/proc/{child}/cmdline").read().replace("\0", " ")
+            processes.update(_descendants(child))
+    return processes
 
 
 def _alive(pid):
@@ -55,14 +60,14 @@ def _inherited_sigint(disposition):
 
 
 def _run_until_children_settle(*args):
-    """Start the CLI and wait until the pack and both program phases are running under it."""
+    """Start the CLI and wait until the pack, the phase runner and both phase processes are running under it."""
     cli = subprocess.Popen([PERIMETER, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                            preexec_fn=_default_sigint)
     deadline = time.monotonic() + 30
     children = {}
     while time.monotonic() < deadline:
-        children = _children(cli.pid)
-        if sum("perimeter.harness.program" in c for c in children.values()) == 2 and \
+        children = _descendants(cli.pid)
+        if sum("perimeter.harness.program" in c for c in children.values()) == 3 and \
                 any("pulumi.policy" in c for c in children.values()):
             break
         time.sleep(0.2)
@@ -75,14 +80,14 @@ def test_program_timeout_is_exit_2_and_stops_everything(tmp_path):
     _, stderr = cli.communicate(timeout=30)
     assert cli.returncode == 2
     assert "did not finish its preview run within 3s" in stderr and stderr.count("\n") == 1
-    assert len(children) == 3 and not [pid for pid in children if _alive(pid)]
+    assert len(children) == 4 and not [pid for pid in children if _alive(pid)]
 
 
 @pytest.mark.parametrize("inherited", [signal.SIG_IGN, signal.default_int_handler], ids=["sigint-ignored", "sigint-default"])
 def test_ctrl_c_is_exit_2_and_stops_the_pack_and_program(tmp_path, inherited):
     with _inherited_sigint(inherited):
         cli, children = _run_until_children_settle("preview", "--cwd", _slow_project(tmp_path), "--stack", "test")
-    assert len(children) == 3, children
+    assert len(children) == 4, children
     cli.send_signal(signal.SIGINT)
     _, stderr = cli.communicate(timeout=30)
     assert cli.returncode == 2
