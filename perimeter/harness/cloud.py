@@ -32,8 +32,8 @@ def _wire_names(cls: Any) -> set[str]:
 
 
 @functools.cache
-def computed_output_names(type_token: str) -> tuple[str, ...]:
-    """Outputs a pulumi-aws resource declares that are not inputs: what only the provider can fill in."""
+def _declared(type_token: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(outputs, inputs) a pulumi-aws resource class declares, by wire name; empty for a type it does not have."""
     module_path, _, class_name = type_token.partition(":")[2].partition(":")
     module = module_path.split("/")[0]
     for candidate in (f"pulumi_aws.{module}", f"pulumi_aws.{module}_", "pulumi_aws"):
@@ -43,9 +43,15 @@ def computed_output_names(type_token: str) -> tuple[str, ...]:
             continue
         resource_class = getattr(package, class_name, None)
         if resource_class is not None:
-            inputs = _wire_names(getattr(package, f"{class_name}Args", object))
-            return tuple(sorted(_wire_names(resource_class) - inputs))
-    return ()
+            return (frozenset(_wire_names(resource_class)),
+                    frozenset(_wire_names(getattr(package, f"{class_name}Args", object))))
+    return frozenset(), frozenset()
+
+
+def computed_output_names(type_token: str) -> tuple[str, ...]:
+    """Outputs a pulumi-aws resource declares that are not inputs: what only the provider can fill in."""
+    outputs, inputs = _declared(type_token)
+    return tuple(sorted(outputs - inputs))
 
 
 def created_outputs(type_token: str, name: str, inputs: Mapping[str, Any], region: str) -> tuple[str, dict[str, Any]]:
@@ -66,6 +72,9 @@ def created_outputs(type_token: str, name: str, inputs: Mapping[str, Any], regio
             state[output] = f"{output[:-2].lower()}-{_suffix(physical + output)}"
         elif output == "ownerId":
             state[output] = ACCOUNT_ID
+    if "name" in _declared(type_token)[0]:
+        # The provider names what the program left unnamed (autonaming), so the created resource has a name.
+        state["name"] = physical
     resource_id = physical
     special = _SPECIFIC.get(type_token)
     if special:

@@ -19,7 +19,8 @@ for `pulumi preview` and `pulumi up` of our programs on a local backend:
 What it does not reproduce: the real provider's `Check` applies schema defaults
 and autonaming (a physical `name`/`bucket` with a random suffix, `tagsAll`,
 `forceDestroy=false`, ...) and validates inputs; this one returns the inputs as
-the program sent them. Outputs are synthesized, not read from AWS. Both sides of
+the program sent them, and only a created resource's outputs carry the `name`
+autonaming would have given it. Outputs are synthesized, not read from AWS. Both sides of
 the comparison share that blind spot by construction (the harness sends the
 program's inputs too), so it cannot hide a difference between engine and harness,
 but it can hide one between this provider and the real one.

@@ -27,8 +27,7 @@ def _shared_resources():
     """One backup vault and plan, and one access-log sink, for every bucket of the program."""
     if not _shared:
         key = aws.kms.Key("backups-key", enable_key_rotation=True)
-        # Named: the harness does not autoname as the provider would, so an unnamed vault has no name to link by.
-        vault = aws.backup.Vault("backups", name="scenario-backups", kms_key_arn=key.arn)
+        vault = aws.backup.Vault("backups", kms_key_arn=key.arn)
         aws.backup.VaultLockConfiguration("backups-lock", backup_vault_name=vault.name, min_retention_days=35,
                                           max_retention_days=35)
         _shared["plan"] = aws.backup.Plan("daily", rules=[{
