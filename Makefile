@@ -16,8 +16,9 @@ preview: $(STAMP)
 	$(VENV)/bin/perimeter preview --stack dev
 
 # Both cores: the suite is I/O- and subprocess-bound (programs, the pack, moto), so two workers halve it.
+# loadgroup: tests that share a per-process cache (tests/components' stack builds) run on one worker.
 test: $(STAMP)
-	$(VENV)/bin/python -m pytest -n 2
+	$(VENV)/bin/python -m pytest -n 2 --dist loadgroup
 
 # Exit 1 is expected until a live evaluation record for prod is committed: the pack is written either way
 # and shows prod's pending launch gate (perimeter evaluate --stack prod --live --record evaluations/prod/).

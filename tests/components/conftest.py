@@ -167,6 +167,14 @@ def pytest_configure(config):
     config.addinivalue_line("filterwarnings", "ignore::DeprecationWarning:pulumi_aws")
 
 
+def pytest_collection_modifyitems(items):
+    # build_stack caches per process: on one xdist worker (`--dist loadgroup`) each stack is built once, not twice.
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.xdist_group("reference-stack-builds"))
+
+
 _BUILDS: dict[tuple[str, bool], Built] = {}
 
 
