@@ -100,3 +100,45 @@ def test_waiver_applies():
     inputs = mutated(COMPLIANT, ("defaultCacheBehavior", "viewerProtocolPolicy"), "allow-all")
     result = analyze(POLICY, distribution(inputs), {"waivers": [WAIVER]})
     assert not result.violations and len(result.waived) == 1
+
+
+def finding(result):
+    """The finding line of the one violation (the message's first line is the rule's description)."""
+    assert len(result.violations) == 1, result._state()
+    return result.violations[0][0].splitlines()[1]
+
+
+def test_default_certificate_message_names_the_fix():
+    inputs = mutated(COMPLIANT, ("viewerCertificate",), {"cloudfrontDefaultCertificate": True})
+    assert finding(analyze(POLICY, distribution(inputs))) == (
+        "Distribution 'data': viewerCertificate uses the CloudFront default certificate, which accepts TLS 1.0; "
+        "use an ACM certificate (acm_certificate_arn, ssl_support_method='sni-only').")
+
+
+@pytest.mark.parametrize("path, deferral", [
+    (("viewerCertificate", "cloudfrontDefaultCertificate"),
+     "Distribution 'data': viewerCertificate.cloudfrontDefaultCertificate unknown at preview"),
+    (("viewerCertificate", "minimumProtocolVersion"),
+     "Distribution 'data': viewerCertificate.minimumProtocolVersion unknown at preview"),
+    (("viewerCertificate",),
+     "Distribution 'data': viewerCertificate.cloudfrontDefaultCertificate, viewerCertificate.sslSupportMethod, "
+     "viewerCertificate.minimumProtocolVersion unknown at preview"),
+    (("origins", 0, "customOriginConfig", "originProtocolPolicy"),
+     "Distribution 'data': origins[0].customOriginConfig.originProtocolPolicy unknown at preview"),
+    (("origins", 0, "customOriginConfig", "originSslProtocols"),
+     "Distribution 'data': origins[0].customOriginConfig.originSslProtocols unknown at preview"),
+    (("origins", 0, "customOriginConfig"),
+     "Distribution 'data': origins[0].customOriginConfig.originProtocolPolicy, "
+     "origins[0].customOriginConfig.originSslProtocols unknown at preview"),
+])
+def test_deferral_names_each_unknown_setting(path, deferral):
+    result = analyze(POLICY, distribution(mutated(COMPLIANT, path, UNKNOWN)))
+    assert result.clean and [d["message"] for d in result.deferred] == [deferral]
+
+
+def test_custom_origin_after_an_s3_origin_is_checked():
+    s3_origin, custom_origin = COMPLIANT["origins"][1], COMPLIANT["origins"][0]
+    inputs = mutated(COMPLIANT, ("origins",), [
+        s3_origin, {**custom_origin, "customOriginConfig": {"originProtocolPolicy": "http-only"}}])
+    assert finding(analyze(POLICY, distribution(inputs))) == (
+        "Distribution 'data': origins[1].customOriginConfig.originProtocolPolicy is 'http-only', not https-only.")

@@ -37,8 +37,8 @@ def _viewer_problems(distribution: ResourceView, problems: list, unknowns: list)
     behaviors = [("defaultCacheBehavior", distribution.get("defaultCacheBehavior"))]
     behaviors += [(path, b) for path, b in expand(distribution.props, ("orderedCacheBehaviors", EACH)) if b is not None]
     for path, behavior in behaviors:
-        policy = dig(behavior, "viewerProtocolPolicy")
-        if is_unknown(behavior) or is_unknown(policy):
+        policy = dig(behavior, "viewerProtocolPolicy")  # unknown when the whole behavior is
+        if is_unknown(policy):
             unknowns.append(f"{path}.viewerProtocolPolicy")
         elif policy not in HTTPS_VIEWER_POLICIES:
             problems.append(f"{path}.viewerProtocolPolicy is {policy!r}, not redirect-to-https or https-only")
@@ -80,8 +80,9 @@ def _origin_problems(distribution: ResourceView, problems: list, unknowns: list)
     for path, custom in expand(distribution.props, ("origins", EACH, "customOriginConfig")):
         if custom is None:
             continue
+        # both unknown when the whole customOriginConfig is
         policy, protocols = dig(custom, "originProtocolPolicy"), dig(custom, "originSslProtocols")
-        if is_unknown(custom) or is_unknown(policy):
+        if is_unknown(policy):
             unknowns.append(f"{path}.originProtocolPolicy")
         elif policy != "https-only":
             problems.append(f"{path}.originProtocolPolicy is {policy!r}, not https-only")
