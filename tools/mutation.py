@@ -4,7 +4,7 @@ Usage: python tools/mutation.py [GROUP ...]      (default: every group; `--list`
 
 Each group is a set of modules and the tests that guard them: a rule module
 `rules/x.py` -> `tests/policies/test_x.py`; a shared rule helper `rules/_h.py` ->
-the tests of the rules that import it; the pack core and the verdict logic ->
+the tests of the rules that import it and `tests/policies/test_shared_h.py`; the pack core and the verdict logic ->
 their own test sets (GROUPS below). A group runs in its own copy of the repo,
 build/mutation/<group>/, laid out so the pack's package sits at the top level
 (mutmut names a mutant by its file path, which must match the import name). The
@@ -20,6 +20,7 @@ and written to build/mutation/scores.md; survivors are listed per group by
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import shutil
@@ -54,6 +55,11 @@ GROUPS = {
 MORE_RULE_TESTS = {"cmk_encryption_at_rest": ["tests/policies/test_cmk_table_rows.py"]}
 
 
+def _has_functions(module: Path) -> bool:
+    return any(isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+               for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))))
+
+
 def rule_groups() -> dict[str, tuple[list[str], list[str]]]:
     groups = {}
     rule_files = sorted(p for p in RULES.glob("*.py") if not p.name.startswith("_"))
@@ -63,11 +69,13 @@ def rule_groups() -> dict[str, tuple[list[str], list[str]]]:
             groups[f"rule-{path.stem}"] = ([f"perimeter_policies/rules/{path.name}"],
                                            [test] + MORE_RULE_TESTS.get(path.stem, []))
     for helper in sorted(RULES.glob("_*.py")):
-        if helper.name == "__init__.py":
-            continue
+        if not _has_functions(helper):
+            continue  # data only (_s3, _cmk_exemptions): mutmut mutates function bodies, so there is nothing to run
         users = [p.stem for p in rule_files if re.search(rf"from \.{helper.stem} import|from \. import .*\b{helper.stem}\b",
                                                         p.read_text(encoding="utf-8"))]
-        tests = [f"tests/policies/test_{u}.py" for u in users if (ROOT / f"tests/policies/test_{u}.py").exists()]
+        # A helper's own unit tests (tests/policies/test_shared_<h>.py) pin its logic where no rule test reaches it.
+        tests = [f"tests/policies/test_{u}.py" for u in users + [f"shared{helper.stem}"]
+                 if (ROOT / f"tests/policies/test_{u}.py").exists()]
         if tests:
             groups[f"helper{helper.stem}"] = ([f"perimeter_policies/rules/{helper.name}"], tests)
     return groups

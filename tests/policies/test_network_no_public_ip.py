@@ -36,25 +36,33 @@ def test_instance_without_the_flag_follows_its_subnet_and_passes():
     assert analyze(POLICY, subject(INSTANCE, associatePublicIpAddress=None)).clean
 
 
-@pytest.mark.parametrize("type_, changes, named", [
-    (SUBNET, {"mapPublicIpOnLaunch": True}, "mapPublicIpOnLaunch=True"),
-    (INSTANCE, {"associatePublicIpAddress": True}, "associatePublicIpAddress=True"),
+PUBLIC = "which gives instances a public IPv4 address."
+
+
+@pytest.mark.parametrize("type_, changes, message", [
+    (SUBNET, {"mapPublicIpOnLaunch": True}, f"Subnet 'app' sets mapPublicIpOnLaunch=True, {PUBLIC}"),
+    (SUBNET, {"mapPublicIpOnLaunch": " True "}, f"Subnet 'app' sets mapPublicIpOnLaunch=' True ', {PUBLIC}"),
+    (INSTANCE, {"associatePublicIpAddress": True}, f"Instance 'app' sets associatePublicIpAddress=True, {PUBLIC}"),
     (LAUNCH_TEMPLATE, {"networkInterfaces": [PRIVATE_INTERFACE, {**PRIVATE_INTERFACE, "associatePublicIpAddress": "true"}]},
-     "networkInterfaces[1].associatePublicIpAddress='true'"),
+     f"LaunchTemplate 'app' sets networkInterfaces[1].associatePublicIpAddress='true', {PUBLIC}"),
     (LAUNCH_TEMPLATE, {"networkInterfaces": [{**PRIVATE_INTERFACE, "associatePublicIpAddress": "TRUE"}]},
-     "networkInterfaces[0]"),
-    (EIP, {"instance": "i-0123456789abcdef0"}, "through instance"),
-    (EIP, {"networkInterface": UNKNOWN}, "through networkInterface"),
+     f"LaunchTemplate 'app' sets networkInterfaces[0].associatePublicIpAddress='TRUE', {PUBLIC}"),
+    (EIP, {"instance": "i-0123456789abcdef0"}, "Eip 'app' attaches a public Elastic IP through instance."),
+    (EIP, {"networkInterface": UNKNOWN}, "Eip 'app' attaches a public Elastic IP through networkInterface."),
+    (EIP, {"instance": UNKNOWN, "networkInterface": "eni-0123"},
+     "Eip 'app' attaches a public Elastic IP through instance and networkInterface."),
 ])
-def test_each_public_ip_setting_blocks(type_, changes, named):
+def test_each_public_ip_setting_blocks(type_, changes, message):
     result = analyze(POLICY, subject(type_, **changes))
-    assert len(result.violations) == 1 and named in result.violations[0][0]
+    assert [m.splitlines()[1] for m, _ in result.violations] == [message]
 
 
 def test_eip_association_always_blocks_even_with_unknown_ids():
     association = resource(EIP_ASSOCIATION, "app", {"allocationId": UNKNOWN, "instanceId": UNKNOWN})
     result = analyze(POLICY, association)
-    assert len(result.violations) == 1 and not result.cant_run
+    assert [m.splitlines()[1] for m, _ in result.violations] == [
+        "EipAssociation 'app' attaches a public Elastic IP to an instance or network interface."]
+    assert not result.cant_run
 
 
 def test_public_subnet_still_blocks_beside_unknown_unrelated_inputs():
@@ -62,15 +70,16 @@ def test_public_subnet_still_blocks_beside_unknown_unrelated_inputs():
     assert len(result.violations) == 1 and not result.cant_run
 
 
-@pytest.mark.parametrize("type_, changes", [
-    (SUBNET, {"mapPublicIpOnLaunch": UNKNOWN}),
-    (INSTANCE, {"associatePublicIpAddress": UNKNOWN}),
-    (LAUNCH_TEMPLATE, {"networkInterfaces": UNKNOWN}),
-    (LAUNCH_TEMPLATE, {"networkInterfaces": [{**PRIVATE_INTERFACE, "associatePublicIpAddress": UNKNOWN}]}),
+@pytest.mark.parametrize("type_, changes, message", [
+    (SUBNET, {"mapPublicIpOnLaunch": UNKNOWN}, "Subnet 'app': mapPublicIpOnLaunch is unknown at preview"),
+    (INSTANCE, {"associatePublicIpAddress": UNKNOWN}, "Instance 'app': associatePublicIpAddress is unknown at preview"),
+    (LAUNCH_TEMPLATE, {"networkInterfaces": UNKNOWN}, "LaunchTemplate 'app': networkInterfaces is unknown at preview"),
+    (LAUNCH_TEMPLATE, {"networkInterfaces": [{**PRIVATE_INTERFACE, "associatePublicIpAddress": UNKNOWN}]},
+     "LaunchTemplate 'app': networkInterfaces[0].associatePublicIpAddress is unknown at preview"),
 ])
-def test_unknown_setting_is_deferred_not_cant_run(type_, changes):
+def test_unknown_setting_is_deferred_not_cant_run(type_, changes, message):
     result = analyze(POLICY, subject(type_, **changes))
-    assert result.clean and len(result.deferred) == 1
+    assert result.clean and [d["message"] for d in result.deferred] == [message]
 
 
 # ECS services and task sets, and Auto Scaling launch configurations (typed through pulumi-aws).
