@@ -113,6 +113,13 @@ def test_each_triple_may_fit_a_different_control_statement():
     ({"ArnLike": {"aws:SourceArn": ["arn:a", "arn:b"]}}, {"ArnLike": {"aws:SourceArn": "arn:a"}}, True),
     ({"ArnLike": {"aws:SourceArn": "arn:a"}}, {"ArnLike": {"aws:SourceArn": []}}, False),
     ({"ArnLike": {"aws:SourceArn": "arn:a"}}, {"ArnLike": {"aws:PrincipalArn": "arn:a"}}, False),
+    ({"StringNotEquals": {"aws:SourceVpc": ["vpc-1"]}}, {"StringNotEquals": {"aws:SourceVpc": "vpc-1"}}, True),
+    ({"StringEquals": {"aws:SourceAccount": [ACCOUNT, VENDOR]}}, {"StringEquals": {"aws:SourceAccount": ACCOUNT}},
+     True),
+    ({"IpAddress": {"aws:SourceIp": ["10.0.0.0/8", "192.168.0.0/16"]}}, {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}},
+     True),
+    ({"ForAllValues:StringEquals": {"aws:TagKeys": ["team", "env"]}},
+     {"ForAllValues:StringEquals": {"aws:TagKeys": "team"}}, True),
 ])
 def test_condition_comparison(control_condition, granted, fits):
     config = {"controlPolicy": {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
@@ -188,3 +195,69 @@ def test_waiver_waives_and_expired_waiver_does_not():
     bad = BUCKET_POLICY.replace(policy=document(allow({"AWS": VENDOR}, "s3:DeleteObject")))
     run(POLICY, bad, waivers=[waiver(bad)]).assert_waived()
     run(POLICY, bad, waivers=[waiver(bad, days=-1)]).assert_violation("expired on")
+
+
+def finding(result):
+    """The finding line of the one violation (the message's first line is the rule's description)."""
+    assert len(result.violations) == 1, result._state()
+    return result.violations[0][0].splitlines()[1]
+
+
+def test_finding_names_the_statement_and_the_control_policy():
+    bad = BUCKET_POLICY.replace(policy=document(READER, allow({"AWS": VENDOR}, "s3:PutBucketPolicy", ARN)))
+    assert finding(run(POLICY, bad)) == (
+        "BucketPolicy 'trail': policy statement 2 allow(s) more than the control policy in policy config permits "
+        "(principal, action, resource or condition).")
+
+
+def test_statement_without_an_action_is_malformed():
+    bad = BUCKET_POLICY.replace(policy=document({"Effect": "Allow", "Principal": "*", "Resource": ARN}))
+    assert finding(run(POLICY, bad)) == (
+        "BucketPolicy 'trail': policy has an Allow statement without a principal, an action or a resource.")
+
+
+@pytest.mark.parametrize("statement, fits", [
+    pytest.param(allow({"AWS": ACCOUNT}, "s3:GetObject"), True, id="bare-account-is-its-root"),
+    pytest.param(allow({"AWS": f" arn:aws:iam::{ACCOUNT}:role/auditor "}, "s3:GetObject"), True, id="padded-principal"),
+    pytest.param(allow({"AWS": f"arn:aws:iam::{ACCOUNT}:role/auditor"}, "S3:GETOBJECT"), True, id="action-case"),
+    pytest.param(allow({"AWS": f"arn:aws:iam::{ACCOUNT}:role/auditor"}, "s3:GetObject", "arn:aws:s3:::PERIMETER-trail"),
+                 False, id="resource-case"),
+    pytest.param(allow({"Service": "CloudTrail.amazonaws.com"}, "s3:PutObject",
+                       Condition={"StringEquals": {"aws:SourceAccount": ACCOUNT}}), False, id="principal-case"),
+    pytest.param(allow({"AWS": VENDOR, "Service": "cloudtrail.amazonaws.com"}, "s3:PutObject",
+                       Condition={"StringEquals": {"aws:SourceAccount": ACCOUNT}}), False, id="every-principal-kind"),
+])
+def test_names_compared_against_a_custom_control_policy(statement, fits):
+    result = run(POLICY, BUCKET_POLICY.replace(policy=document(statement)), config=CUSTOM)
+    result.assert_clean() if fits else result.assert_violation("statement 1")
+
+
+def test_everything_but_some_actions_fits_a_control_on_every_s3_action():
+    config = {"controlPolicy": {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:*",
+                                               "Resource": "*"}]}}
+    subject = BUCKET_POLICY.replace(policy=document(allow("*", None, NotAction="s3:DeleteBucket")))
+    run(POLICY, subject, config=config).assert_clean()
+
+
+def test_unknown_resource_is_deferred_against_a_control_on_named_resources():
+    subject = BUCKET_POLICY.replace(policy={"Version": "2012-10-17", "Statement": [
+        allow({"AWS": f"arn:aws:iam::{ACCOUNT}:role/auditor"}, "s3:GetObject", [UNKNOWN])]})
+    run(POLICY, subject, config=CUSTOM).assert_deferred("statement 1")
+
+
+# The unknown Bool block sorts before the known StringEquals one (a Struct's keys arrive sorted): the comparison must
+# go on past an unknown operator.
+@pytest.mark.parametrize("granted, deferred", [
+    ({"Bool": UNKNOWN, "StringEquals": {"aws:SourceAccount": VENDOR}}, False),
+    ({"Bool": UNKNOWN, "StringEquals": {"aws:SourceAccount": ACCOUNT}}, True),
+    ({"Bool": {"aws:SecureTransport": "true"}, "StringEquals": {"aws:SourceAccount": [UNKNOWN]}}, True),
+])
+def test_a_known_wider_condition_blocks_beside_an_unknown_one(granted, deferred):
+    config = {"controlPolicy": {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                                               "Resource": "*", "Condition": {
+                                                   "StringEquals": {"aws:SourceAccount": ACCOUNT},
+                                                   "Bool": {"aws:SecureTransport": "true"}}}]}}
+    subject = BUCKET_POLICY.replace(policy={"Version": "2012-10-17", "Statement": [
+        allow("*", "s3:GetObject", Condition=granted)]})
+    result = run(POLICY, subject, config=config)
+    result.assert_deferred("statement 1") if deferred else result.assert_violation("statement 1")

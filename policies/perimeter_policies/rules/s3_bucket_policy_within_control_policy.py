@@ -46,6 +46,7 @@ from ._s3 import BUCKET, BUCKET_V2
 
 BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
 EVERYTHING = "*"
+EVERYONE = ("AWS", EVERYTHING)  # a "*" principal, {"AWS": "*"}, or a NotPrincipal
 DEFAULT_CONTROL_POLICY = {
     "Version": "2012-10-17",
     "Statement": [{
@@ -113,11 +114,9 @@ def pattern_covers(control: str, granted: str, ignore_case: bool) -> bool:
 def _principal_pairs(statement: Mapping) -> Any:
     """(kind, value) for each principal the statement names; NotPrincipal is everyone ("AWS", "*")."""
     if "NotPrincipal" in statement:
-        return [("AWS", EVERYTHING)]
+        return [EVERYONE]
     principal = statement.get("Principal")
-    if is_unknown(principal):
-        return UNKNOWN
-    if not isinstance(principal, Mapping):
+    if not isinstance(principal, Mapping):  # "*", or unknown (then so is the listed value below)
         principal = {"AWS": principal}
     pairs = []
     for kind, values in principal.items():
@@ -145,7 +144,7 @@ def _covers_value(patterns: list, value: Any, ignore_case: bool) -> Any:
 
 
 def _covers_principal(control: list, kind: str, value: Any) -> Any:
-    if ("AWS", EVERYTHING) in control:
+    if EVERYONE in control:
         return True
     if is_unknown(value):
         return UNKNOWN
@@ -182,21 +181,19 @@ def _values_narrower(operator: str, allowed: list, granted: Any) -> Any:
     if is_unknown(listed) or any(is_unknown(v) for v in listed):
         return UNKNOWN
     mine, theirs = {str(v) for v in listed}, {str(v) for v in allowed}
-    if "not" in operator.split(":")[-1]:
+    base_operator = operator.split(":")[-1]  # without a ForAllValues: / ForAnyValue: qualifier
+    if "not" in base_operator:
         return mine >= theirs
-    if operator.split(":")[-1].startswith(("string", "arn", "ipaddress")):
+    if base_operator.startswith(("string", "arn", "ipaddress")):
         return bool(mine) and mine <= theirs
     return mine == theirs
 
 
 def _control_statements(control_policy: Mapping) -> list[tuple[list, list, list, Optional[Mapping]]]:
-    statements = []
-    for statement in as_list(control_policy.get("Statement")):
-        principals = _principal_pairs(statement)
-        statements.append((principals, [a.strip() for a in _values(statement, "Action", "NotAction")],
-                           [r.strip() for r in _values(statement, "Resource", "NotResource")],
-                           statement.get("Condition")))
-    return statements
+    # The config schema requires Principal, Action and Resource (no Not* forms) in every control statement.
+    return [(_principal_pairs(statement), [a.strip() for a in as_list(statement["Action"])],
+             [r.strip() for r in as_list(statement["Resource"])], statement.get("Condition"))
+            for statement in control_policy["Statement"]]
 
 
 def _within(statement: Mapping, control: list) -> Any:
