@@ -102,12 +102,15 @@ def test_ecs_and_launch_configuration_without_public_ip_pass(subject):
                                           else ("associatePublicIpAddress",)))).assert_clean()
 
 
-@pytest.mark.parametrize("subject, path", [
-    (SERVICE, ("networkConfiguration", "assignPublicIp")), (TASK_SET, ("networkConfiguration", "assignPublicIp")),
-    (LAUNCH_CONFIGURATION, ("associatePublicIpAddress",))], ids=["service", "task-set", "lc"])
-def test_ecs_and_launch_configuration_public_ip_blocks_or_defers(subject, path):
-    testing.run(POLICY, subject.set(*path, True)).assert_violation(".".join(path), "public IPv4 address", on=subject)
-    testing.run(POLICY, subject.unknown(*path)).assert_deferred(".".join(path))
+@pytest.mark.parametrize("subject, path, field", [
+    (SERVICE, ("networkConfiguration", "assignPublicIp"), "Service 'api' sets networkConfiguration.assignPublicIp"),
+    (TASK_SET, ("networkConfiguration", "assignPublicIp"), "TaskSet 'canary' sets networkConfiguration.assignPublicIp"),
+    (LAUNCH_CONFIGURATION, ("associatePublicIpAddress",), "LaunchConfiguration 'workers' sets associatePublicIpAddress"),
+], ids=["service", "task-set", "lc"])
+def test_ecs_and_launch_configuration_public_ip_blocks_or_defers(subject, path, field):
+    result = testing.run(POLICY, subject.set(*path, True)).assert_violation(on=subject)
+    assert result.violations[0][0].splitlines()[1] == f"{field}=True, {PUBLIC}"
+    testing.run(POLICY, subject.unknown(*path)).assert_deferred(field.replace(" sets ", ": ") + " is unknown at preview")
 
 
 EMR_CLUSTER = testing.resource(aws.emr.Cluster, "analytics", release_label="emr-7.2.0", service_role=UNKNOWN,

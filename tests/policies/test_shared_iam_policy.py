@@ -9,12 +9,31 @@ import json
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from perimeter_policies.model import UNKNOWN, Deferred, ResourceView, Violation
 from perimeter_policies.rules._documents import MalformedDocument, load_document
 from perimeter_policies.rules._iam_policy import (
     StatementFindings,
+    action_pattern_matches,
+    all_of,
+    allows,
+    allows_action,
+    any_of,
+    applies_to_everyone,
+    caller_restricted,
+    denies,
+    document_holds,
+    document_outcomes,
     find_statements,
     grants_everything,
+    identity_policy_outcomes,
     is_public,
+    mentions,
+    negate,
+    pins,
+    pins_caller,
+    policy_document_outcomes,
+    policy_statements,
+    statement_label,
 )
 
 from tests.policies._iam_documents import ACCOUNT, BUCKET_ARN, TLS_ONLY, policy
@@ -185,3 +204,218 @@ def test_the_pack_agrees_through_the_sdk_servicer(case):
 @pytest.mark.parametrize("value", ["", "   ", None])
 def test_blank_policy_reads_as_absent(value):
     assert load_document(value) is None
+
+
+# Exact answers of the helpers the rules build on (three-valued: True, False or UNKNOWN).
+
+QUEUE_POLICY = ResourceView("aws:sqs/queuePolicy:QueuePolicy", "jobs", "urn:jobs", {})
+PUBLIC_READ_STATEMENT = {"Sid": "Read", "Effect": "Allow", "Principal": "*", "Action": "sqs:ReceiveMessage"}
+
+
+def malformed(value) -> str:
+    with pytest.raises(MalformedDocument) as raised:
+        policy_statements(value)
+    return str(raised.value)
+
+
+def test_a_document_that_is_not_a_policy_says_why():
+    assert malformed(["Statement"]) == "is not an IAM policy document (expected a JSON object with a Statement)"
+    assert malformed({"Version": "2012-10-17"}) == "has no Statement"
+    assert malformed({"Statement": [PUBLIC_READ_STATEMENT, "Allow"]}) == "has statement 2 that is not an object"
+    assert malformed({"Statement": [{"Effect": "allow"}]}) == "has statement 1 with Effect 'allow'; expected Allow or Deny"
+    assert malformed({"Statement": [{"Action": "*"}]}) == "has statement 1 with Effect None; expected Allow or Deny"
+
+
+def test_statements_unknown_at_preview_are_read_as_far_as_known():
+    assert policy_statements({"Statement": UNKNOWN}) is UNKNOWN
+    assert policy_statements({"Statement": [UNKNOWN, {"Effect": UNKNOWN}]}) == [UNKNOWN, {"Effect": UNKNOWN}]
+    assert find_statements({"Statement": UNKNOWN}, is_public) == StatementFindings(undecided=("the Statement list",))
+
+
+def test_find_statements_labels_matching_and_undecided_statements():
+    document = {"Statement": [{"Effect": "Deny", "Principal": "*"}, UNKNOWN, PUBLIC_READ_STATEMENT,
+                              {"Sid": "", "Effect": "Allow", "Principal": UNKNOWN},
+                              {"Sid": 7, "Effect": "Allow", "Principal": "*"}]}
+    assert find_statements(document, is_public) == StatementFindings(
+        matching=('statement 3 (Sid "Read")', "statement 5"), undecided=("statement 2", "statement 4"))
+
+
+def test_statement_labels():
+    assert statement_label(0, {"Sid": "Read"}) == 'statement 1 (Sid "Read")'
+    assert statement_label(2, {"Sid": ""}) == "statement 3"
+    assert statement_label(1, UNKNOWN) == "statement 2"
+
+
+@pytest.mark.parametrize("principal, verdict", [
+    (" * ", True), (["arn:aws:iam::111122223333:root", UNKNOWN, "*"], True),
+    ([f"arn:aws:iam::{ACCOUNT}:root", UNKNOWN], UNKNOWN), (UNKNOWN, UNKNOWN), ({"AWS": UNKNOWN}, UNKNOWN),
+    ({"Service": "*"}, False), ({"AWS": [5]}, False), (None, False),
+])
+def test_who_a_principal_names(principal, verdict):
+    assert applies_to_everyone({"Effect": "Allow", "Principal": principal}) is verdict
+
+
+def test_not_principal_is_everyone_but_a_few():
+    assert applies_to_everyone({"Effect": "Deny", "NotPrincipal": {"AWS": ARN}}) is True
+
+
+@pytest.mark.parametrize("condition, verdict", [
+    ({"StringEquals": {"aws:SourceAccount": ACCOUNT}}, True),
+    ({"ForAnyValue:StringLike": {"AWS:SOURCEACCOUNT": ACCOUNT}}, True),
+    ({"ForAllValues:StringEquals": {"aws:SourceAccount": ACCOUNT}}, False),
+    ({"StringEquals": {"aws:SourceAccount": UNKNOWN}}, True),
+    ({"StringEquals": UNKNOWN}, UNKNOWN), (UNKNOWN, UNKNOWN),
+    ({"StringEquals": {"aws:SourceAccount": []}}, False),
+    ({"StringEquals": {"aws:SourceAccount": [ACCOUNT, " "]}}, False),
+    ({"StringEquals": {"aws:SourceAccount": [5]}}, False),
+    ({"StringEquals": {"aws:SourceAccount": [UNKNOWN]}}, True),
+    ({"StringEquals": {"aws:SourceAccount": ["1111?2223333"]}}, False),
+    ({"StringEquals": {"aws:PrincipalOrgPaths": " o-a1b2c3d4e5/r-ab12/*"}}, True),
+    ({"StringEquals": {"aws:SourceOrgPaths": "o-?1b2c3d4e5/r-ab12"}}, False),
+    ({"StringEquals": ["aws:SourceAccount"]}, False),
+    ({"StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}}, False),
+    (None, False),
+])
+def test_which_conditions_pin_the_caller(condition, verdict):
+    assert caller_restricted(condition) is verdict
+
+
+def test_a_condition_that_is_not_an_object_is_malformed():
+    with pytest.raises(MalformedDocument) as raised:
+        caller_restricted(["StringEquals"])
+    assert str(raised.value) == "has a Condition that is not an object"
+
+
+@pytest.mark.parametrize("ranges, verdict", [
+    (["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16", "127.0.0.0/8"], True),
+    (["fc00::/7", "fe80::/10", "::1/128"], True),
+    (["11.0.0.0/17", " 11.0.128.0/17 "], True),  # exactly a /16 of public addresses
+    (["11.0.0.0/16", "12.0.0.1/32"], False),
+    (["10.0.0.0/7"], False),  # 10/8 is private, 11/8 is not
+    (["10.1.0.0/16", "11.0.0.0/15"], False),
+    (["2001:db8::/48", "10.0.0.0/8"], True), (["2001:db8::/47"], False),
+    (["203.0.113.7"], True), (["not-an-address"], False), ([UNKNOWN], True),
+])
+def test_source_ip_ranges_pin_at_most_a_slash_16_of_the_internet(ranges, verdict):
+    assert pins_caller("aws:sourceip", ranges) is verdict
+
+
+@pytest.mark.parametrize("values, verdict", [
+    ("vpce-0abc", True), (UNKNOWN, True), ([UNKNOWN], True), ("*", False), ("?*", False), ("", False), ("  ", False),
+    ("0.0.0.0/0", False), ("::/0", False), ("10.0.0.0/8", True), ([], False), ([5], False), (["vpce-1", "*"], False),
+])
+def test_pins_needs_concrete_values(values, verdict):
+    assert pins({"StringEquals": {"aws:SourceVpce": values}}, lambda key: key == "aws:sourcevpce") is verdict
+
+
+def test_pins_reads_only_the_keys_asked_for_and_defers_an_unknown_block():
+    condition = {"StringEquals": {"aws:SourceVpce": "vpce-1"}, "StringLike": UNKNOWN}
+    assert pins(condition, lambda key: key == "aws:sourcevpc") is UNKNOWN
+    assert pins({"StringEquals": {"aws:SourceVpce": "vpce-1"}}, lambda key: key == "aws:sourcevpc") is False
+
+
+@pytest.mark.parametrize("statement, verdict", [
+    ({"Effect": "Allow", "Principal": "*", "NotAction": "s3:Get*", "Resource": "*"}, True),
+    ({"Effect": "Allow", "Principal": "*", "Action": "*", "NotResource": BUCKET_ARN}, True),
+    ({"Effect": "Allow", "Principal": "*", "Action": UNKNOWN, "Resource": "*"}, UNKNOWN),
+    ({"Effect": "Allow", "Principal": "*", "Action": [UNKNOWN], "Resource": "*"}, UNKNOWN),
+    ({"Effect": "Allow", "Principal": "*", "Action": " s3:* ", "Resource": " * "}, True),
+    ({"Effect": "Allow", "Principal": "*", "Action": [5], "Resource": "*"}, False),
+    ({"Effect": UNKNOWN, "Principal": "*", "Action": "*", "Resource": "*"}, UNKNOWN),
+])
+def test_grants_everything_reads_negated_and_unknown_fields(statement, verdict):
+    assert grants_everything(statement) is verdict
+
+
+@pytest.mark.parametrize("pattern, action, verdict", [
+    ("iam:PassRole", "iam:PassRole", True), (" IAM:passrole ", "iam:PassRole", True), ("iam:Pass*", "iam:PassRole", True),
+    ("iam:?assRole", "iam:PassRole", True), ("iam:Pass", "iam:PassRole", False), ("iam:Pass.ole", "iam:PassRole", False),
+    ("*", "iam:PassRole", True),
+])
+def test_action_patterns(pattern, action, verdict):
+    assert action_pattern_matches(pattern, action) is verdict
+
+
+@pytest.mark.parametrize("statement, verdict", [
+    ({"Action": ["s3:GetObject", "iam:*"]}, True), ({"Action": "s3:*"}, False), ({"Action": [5]}, False),
+    ({"Action": UNKNOWN}, UNKNOWN), ({"Action": ["s3:*", UNKNOWN]}, UNKNOWN), ({"Action": [UNKNOWN, "iam:Pass*"]}, True),
+    ({"NotAction": "s3:*"}, True), ({"NotAction": ["s3:*", "iam:*"]}, False), ({"NotAction": [UNKNOWN]}, UNKNOWN),
+    ({"NotAction": UNKNOWN}, UNKNOWN), ({}, False),
+])
+def test_allows_action(statement, verdict):
+    assert allows_action(statement, "iam:PassRole") is verdict
+
+
+def test_effects():
+    assert (allows({"Effect": "Allow"}), allows({"Effect": "Deny"}), allows({"Effect": UNKNOWN})) == (True, False, UNKNOWN)
+    assert (denies({"Effect": "Deny"}), denies({"Effect": "Allow"}), denies({"Effect": UNKNOWN})) == (True, False, UNKNOWN)
+
+
+def test_mentions_counts_the_negated_field_as_broad():
+    assert mentions({"NotResource": BUCKET_ARN}, "Resource", "NotResource", lambda v: v == "*") is True
+    assert mentions({"Resource": [BUCKET_ARN, "*"]}, "Resource", "NotResource", lambda v: v == "*") is True
+    assert mentions({"Resource": BUCKET_ARN}, "Resource", "NotResource", lambda v: v == "*") is False
+
+
+def test_three_valued_combinators():
+    assert (all_of(), all_of(True, UNKNOWN), all_of(UNKNOWN, False), all_of(True, True)) == (True, UNKNOWN, False, True)
+    assert (any_of(), any_of(False, UNKNOWN), any_of(UNKNOWN, True), any_of(False, False)) == (False, UNKNOWN, True, False)
+    assert (negate(True), negate(False), negate(UNKNOWN)) == (False, True, UNKNOWN)
+
+
+def outcomes(value, absent=None):
+    return list(document_outcomes(QUEUE_POLICY, "policy", value, is_public, "everyone", absent))
+
+
+def test_document_outcomes_name_the_matching_statements_once():
+    document = {"Statement": [PUBLIC_READ_STATEMENT, {"Effect": "Allow", "Principal": "*"}]}
+    assert outcomes(json.dumps(document)) == [
+        Violation("QueuePolicy 'jobs': policy statement 1 (Sid \"Read\"), statement 2 allow(s) everyone.")]
+
+
+def test_document_outcomes_defer_each_undecided_statement_beside_a_violation():
+    document = {"Statement": [PUBLIC_READ_STATEMENT, {"Effect": UNKNOWN, "Principal": "*"}, UNKNOWN]}
+    assert outcomes(document) == [
+        Violation("QueuePolicy 'jobs': policy statement 1 (Sid \"Read\") allow(s) everyone."),
+        Deferred("QueuePolicy 'jobs': policy statement 2 is unknown at preview"),
+        Deferred("QueuePolicy 'jobs': policy statement 3 is unknown at preview")]
+
+
+def test_document_outcomes_for_absent_unknown_and_malformed_documents():
+    assert outcomes(None) == [] and outcomes(" ") == []
+    assert outcomes(None, absent="has no policy") == [Violation("QueuePolicy 'jobs' has no policy")]
+    assert outcomes(UNKNOWN) == [Deferred("QueuePolicy 'jobs': policy is unknown at preview")]
+    assert outcomes("{") == [Violation("QueuePolicy 'jobs': policy is not valid JSON (Expecting property name enclosed "
+                                       "in double quotes at line 1, column 2).")]
+    assert outcomes({"Statement": ["x"]}) == [Violation("QueuePolicy 'jobs': policy has statement 1 that is not an object.")]
+    assert outcomes({"Statement": [{"Effect": "Deny", "Principal": "*"}]}) == []
+
+
+def test_policy_document_outcomes_read_the_named_input():
+    queue_policy = ResourceView(QUEUE_POLICY.type, "jobs", "urn:jobs", {"policy": {"Statement": PUBLIC_READ_STATEMENT}})
+    assert list(policy_document_outcomes(queue_policy, "policy", is_public, "everyone", "has no policy")) == [
+        Violation("QueuePolicy 'jobs': policy statement 1 (Sid \"Read\") allow(s) everyone.")]
+
+
+def test_identity_policy_outcomes_walk_every_inline_policy_of_a_role():
+    role = ResourceView("aws:iam/role:Role", "app", "urn:app", {"inlinePolicies": [
+        {"name": "a", "policy": json.dumps({"Statement": {"Effect": "Allow", "Action": "s3:GetObject"}})},
+        {"name": "b", "policy": json.dumps({"Statement": {"Effect": "Allow", "Action": "*"}})},
+        {"name": "c", "policy": UNKNOWN}]})
+    everything = lambda statement: allows_action(statement, "iam:CreateUser")  # noqa: E731
+    assert list(identity_policy_outcomes(role, everything, "every action")) == [
+        Violation("Role 'app': inlinePolicies[1].policy statement 1 allow(s) every action."),
+        Deferred("Role 'app': inlinePolicies[2].policy is unknown at preview")]
+    user_policy = ResourceView("aws:iam/userPolicy:UserPolicy", "ops", "urn:ops",
+                               {"policy": json.dumps({"Statement": {"Effect": "Allow", "Action": "*"}})})
+    assert list(identity_policy_outcomes(user_policy, everything, "every action")) == [
+        Violation("UserPolicy 'ops': policy statement 1 allow(s) every action.")]
+
+
+@pytest.mark.parametrize("value, holds", [
+    (None, False), (UNKNOWN, None), ("{", False), ({"Statement": [PUBLIC_READ_STATEMENT]}, True),
+    ({"Statement": [{"Effect": UNKNOWN, "Principal": "*"}]}, None), ({"Statement": [{"Effect": "Deny", "Principal": "*"}]}, False),
+    ({"Statement": [PUBLIC_READ_STATEMENT, UNKNOWN]}, True),
+])
+def test_document_holds(value, holds):
+    assert document_holds(value, is_public) is holds
