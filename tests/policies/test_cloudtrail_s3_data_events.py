@@ -1,6 +1,7 @@
 import pytest
 from perimeter_policies.model import UNKNOWN
 
+from tests.policies._mutate import REMOVE
 from tests.policies._stack import at, build
 from tests.policies._waivers import WAIVER
 from tests.policy_harness import analyze_stack
@@ -51,20 +52,6 @@ def test_other_covering_selectors_pass(selectors):
         inputs = {"s3BucketName": "perimeter-trail", "eventSelectors": [
             {"readWriteType": "All", "dataResources": [{"type": "AWS::S3::Object", "values": ["arn:aws:s3"]}]}]}
     assert analyze_stack(POLICY, build({**STACK, "audit": (TRAIL, inputs, {})})).clean
-
-
-def test_basic_selector_for_each_bucket_passes():
-    inputs = {"s3BucketName": "perimeter-trail", "eventSelectors": [{"dataResources": [
-        {"type": "AWS::S3::Object", "values": ["arn:aws:s3:::perimeter-data/", "arn:aws:s3:::perimeter-sources/"]}]}]}
-    assert analyze_stack(POLICY, build({**STACK, "audit": (TRAIL, inputs, {})})).clean
-
-
-def test_selector_built_from_bucket_outputs_covers_it():
-    spec = {**STACK, "data": (BUCKET, {"bucket": UNKNOWN, "tags": CONFIDENTIAL}, {}),
-            "audit": (TRAIL, {"s3BucketName": "perimeter-trail", "advancedEventSelectors": [
-                selector(*DATA_S3, ("resources.ARN", {"startsWiths": [UNKNOWN, "arn:aws:s3:::perimeter-sources/"]}))]},
-                      {"advancedEventSelectors": ["data"]})}
-    assert analyze_stack(POLICY, build(spec)).clean
 
 
 @pytest.mark.parametrize("bucket, changes", [
@@ -157,3 +144,140 @@ def test_invocation_log_bucket_is_sensitive_whatever_its_tag():
                {"loggingConfig": {"s3Config": {"bucketName": "perimeter-site"}, "textDataDeliveryEnabled": True}}, {})
     result = analyze_stack(POLICY, build({**STACK, "invocation-logging": logging}))
     assert result.urns == [at(STACK, "public-site")] and "model-invocation log destination" in result.violations[0][0]
+
+
+def finding(bucket: str, reason: str) -> str:
+    return (f"Bucket '{bucket}' is sensitive ({reason}) but no trail in the stack records S3 data events for its "
+            "objects.")
+
+
+def test_findings_name_the_bucket_and_why_it_is_sensitive():
+    result = analyze_stack(POLICY, build(STACK, drop=("audit",)))
+    assert [(message.splitlines()[1], where) for message, where in result.violations] == [
+        (finding("data", "tagged data-classification=confidential"), at(STACK, "data")),
+        (finding("sources", "a knowledge-base source"), at(STACK, "sources")),
+        (finding("trail-bucket", "tagged data-classification=confidential"), at(STACK, "trail-bucket")),
+    ]
+    logging = ("aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration",
+               {"loggingConfig": {"s3Config": {"bucketName": "perimeter-site"}}}, {})
+    result = analyze_stack(POLICY, build({**STACK, "invocation-logging": logging}))
+    assert result.violations[0][0].splitlines()[1] == finding("public-site", "a model-invocation log destination")
+
+
+def test_deferral_names_the_bucket_and_what_is_unknown():
+    result = analyze_stack(POLICY, build(STACK, {"data": [(("tags",), UNKNOWN), (("bucket",), "perimeter-x")]}))
+    assert result.clean and result.deferred == [{
+        "message": "Bucket 'data': its classification or the trails' data-event selectors are unknown at preview",
+        "urn": at(STACK, "data")}]
+
+
+def with_trail(inputs: dict, deps=None, **spec) -> list:
+    return build({**STACK, **spec, "audit": (TRAIL, {"s3BucketName": "perimeter-trail", **inputs}, deps or {})})
+
+
+def basic(*resources) -> dict:
+    return {"eventSelectors": [{"dataResources": list(resources)}]}
+
+
+def objects(*values) -> dict:
+    return {"type": "AWS::S3::Object", "values": list(values)}
+
+
+SOURCES_ARN = "arn:aws:s3:::perimeter-sources/"
+DATA_ARN = "arn:aws:s3:::perimeter-data/"
+
+
+def test_basic_selectors_cover_only_the_buckets_they_name():
+    analyze_stack(POLICY, with_trail(basic(objects(DATA_ARN, SOURCES_ARN)))).assert_clean()
+    # A later resource entry does not undo an earlier one's coverage.
+    analyze_stack(POLICY, with_trail(basic(objects(DATA_ARN), objects(SOURCES_ARN)))).assert_clean()
+    only_sources = analyze_stack(POLICY, with_trail(basic(objects(SOURCES_ARN))))
+    assert only_sources.urns == [at(STACK, "data")]
+    other_type = analyze_stack(POLICY, with_trail(basic(objects(SOURCES_ARN), {"type": "AWS::Lambda::Function",
+                                                                                "values": [DATA_ARN]})))
+    assert other_type.urns == [at(STACK, "data")]
+
+
+BOTH = ("data", "sources")
+
+
+@pytest.mark.parametrize("resources, deferred", [
+    (UNKNOWN, BOTH),
+    ([objects(SOURCES_ARN, UNKNOWN)], BOTH),  # the unknown value could be either bucket's ARN
+    ([objects(SOURCES_ARN), {"type": UNKNOWN, "values": [DATA_ARN]}], ("data",)),
+    ([objects(SOURCES_ARN), {"type": "AWS::S3::Object", "values": UNKNOWN}], ("data",)),
+])
+def test_unknown_basic_selector_parts_are_deferred(resources, deferred):
+    result = analyze_stack(POLICY, with_trail({"eventSelectors": [{"dataResources": resources}]}))
+    assert result.clean and [d["urn"] for d in result.deferred] == [at(STACK, name) for name in deferred]
+
+
+def test_a_selector_naming_a_bucket_whose_name_is_unknown_is_deferred():
+    unnamed = {"data": (BUCKET, {"bucket": UNKNOWN, "tags": CONFIDENTIAL}, {})}
+    analyze_stack(POLICY, with_trail(basic(objects(DATA_ARN, SOURCES_ARN)), **unnamed)).assert_deferred("Bucket 'data'")
+    advanced = {"advancedEventSelectors": [selector(*DATA_S3, ("resources.ARN", {"startsWiths": [DATA_ARN, SOURCES_ARN]}))]}
+    analyze_stack(POLICY, with_trail(advanced, **unnamed)).assert_deferred("Bucket 'data'")
+    # Selectors for all buckets cover it whatever its name.
+    analyze_stack(POLICY, with_trail(basic(objects("arn:aws:s3")), **unnamed)).assert_clean()
+
+
+def test_selectors_built_from_the_bucket_cover_it_without_deferral():
+    spec = {"data": (BUCKET, {"bucket": UNKNOWN, "tags": CONFIDENTIAL}, {})}
+    for prop, inputs in (("advancedEventSelectors", {"advancedEventSelectors": [
+                              selector(*DATA_S3, ("resources.ARN", {"startsWiths": [UNKNOWN, SOURCES_ARN]}))]}),
+                         ("eventSelectors", basic(objects(UNKNOWN, SOURCES_ARN)))):
+        result = analyze_stack(POLICY, with_trail(inputs, {prop: ["data"]}, **spec))
+        assert result.clean and at(STACK, "data") not in [d["urn"] for d in result.deferred]
+
+
+@pytest.mark.parametrize("prefix, covered", [
+    ("arn:aws-us-gov:s3:::perimeter-", True),
+    ("arn:aws-us-gov", True),  # every bucket of the partition
+    ("arn", True),
+    ("arn:aws-cn:s3:::perimeter-sources", False),
+])
+def test_prefixes_in_any_partition(prefix, covered):
+    advanced = {"advancedEventSelectors": [selector(*DATA_S3, ("resources.ARN", {"startsWiths": [prefix]}))]}
+    result = analyze_stack(POLICY, with_trail(advanced))
+    if covered:
+        result.assert_clean()
+    else:
+        assert result.urns == [at(STACK, "data")]
+
+
+def test_exact_object_arns_do_not_cover_the_bucket():
+    advanced = {"advancedEventSelectors": [selector(*DATA_S3, ("resources.ARN", {"equals": [
+        "arn:aws:s3:::perimeter-data/cards.csv", "arn:aws:s3:::perimeter-sources/faq.md"]}))]}
+    result = analyze_stack(POLICY, with_trail(advanced))
+    assert sorted(result.urns) == sorted([at(STACK, "data"), at(STACK, "sources")])
+
+
+def test_field_selectors_without_a_field_name_are_ignored():
+    advanced = {"advancedEventSelectors": [{"name": "data", "fieldSelectors": [
+        {"equals": ["Management"]}, "junk", *selector(*DATA_S3)["fieldSelectors"]]}]}
+    analyze_stack(POLICY, with_trail(advanced)).assert_clean()
+
+
+@pytest.mark.parametrize("advanced", [
+    [{"name": "data", "fieldSelectors": UNKNOWN}],
+    [selector(("eventCategory", {"equals": UNKNOWN}), DATA_S3[1])],
+])
+def test_unknown_advanced_selector_parts_are_deferred(advanced):
+    result = analyze_stack(POLICY, with_trail({"advancedEventSelectors": advanced}))
+    assert result.clean and sorted(d["urn"] for d in result.deferred) == sorted([at(STACK, "data"), at(STACK, "sources")])
+
+
+def test_a_knowledge_base_source_named_by_its_output_is_sensitive():
+    spec = {**STACK, "kb-source": (DATA_SOURCE, {"knowledgeBaseId": UNKNOWN, "dataSourceConfiguration": {
+        "type": "S3", "s3Configuration": {"bucketArn": UNKNOWN}}}, {"dataSourceConfiguration": ["sources"]})}
+    result = analyze_stack(POLICY, build(spec, {"audit": [(ADVANCED + ("fieldSelectors", 2, "startsWiths"), [DATA_ARN])]}))
+    assert result.urns == [at(STACK, "sources")]
+
+
+def test_a_trail_bucket_named_by_its_output_or_id_is_an_audit_store():
+    from_output = build({**STACK, "audit": (TRAIL, {**STACK["audit"][1], "s3BucketName": UNKNOWN},
+                                            {"s3BucketName": ["trail-bucket"]})})
+    analyze_stack(POLICY, from_output).assert_clean()
+    # An autonamed bucket is known by its id once created.
+    by_id = build(STACK, {"trail-bucket": [(("bucket",), REMOVE), (("id",), "perimeter-trail")]})
+    analyze_stack(POLICY, by_id).assert_clean()

@@ -144,8 +144,7 @@ def _why_sensitive(bucket: ResourceView, config: Mapping, sources, invocation_lo
         return "a knowledge-base source"
     if _named(bucket, invocation_logs):
         return "a model-invocation log destination"
-    tags = bucket.get("tags")
-    value = dig(tags, config["classificationTagKey"]) if not is_unknown(tags) else UNKNOWN
+    value = dig(bucket.get("tags"), config["classificationTagKey"])
     if is_unknown(value):
         return UNKNOWN
     if isinstance(value, str) and value.lower() in {v.lower() for v in config["sensitiveClassifications"]}:
