@@ -2,7 +2,7 @@
 
 import pulumi_aws as aws
 import pytest
-from perimeter_policies.testing import UNKNOWN, raw, resource, run, waiver
+from perimeter_policies.testing import REMOVE, UNKNOWN, raw, resource, run, waiver
 
 POLICY = "sns-topic-delivery-status-logged"
 ROLE = "arn:aws:iam::111122223333:role/sns-delivery-feedback"
@@ -124,3 +124,33 @@ def test_email_and_unknown_protocols_need_no_logging_and_required_protocols_are_
     run(POLICY, [topic, EMAIL, HTTPS.replace(protocol="smtp")]).assert_clean()
     run(POLICY, [topic, HTTPS], config={"requiredProtocols": ["http"]}).assert_violation(
         "Topic 'alarms': httpFailureFeedbackRoleArn is not set", on=topic)
+
+
+def test_a_sample_rate_of_one_percent_is_enough():
+    logged = TOPIC.replace(http_success_feedback_role_arn=ROLE, http_success_feedback_sample_rate=1)
+    run(POLICY, [logged, HTTPS], config={"successFeedbackRequired": True}).assert_clean()
+
+
+def test_subscription_matched_by_the_topic_id_once_known():
+    # An SNS topic's id is its ARN; a stack read back without the arn output still links by id.
+    topic = raw("aws:sns/topic:Topic", "alarms", {"name": "alarms", "id": "arn:aws:sns:eu-west-1:111122223333:alarms",
+                                              "sqsFailureFeedbackRoleArn": ROLE})
+    subscription = resource(aws.sns.TopicSubscription, "pager", topic="arn:aws:sns:eu-west-1:111122223333:alarms",
+                            protocol="https", endpoint="https://pager.example.com/hook")
+    run(POLICY, [topic, subscription]).assert_violation("httpFailureFeedbackRoleArn", on=subscription)
+
+
+def test_deferrals_are_on_the_subscription_and_name_what_is_unknown():
+    result = run(POLICY, [TOPIC, HTTPS.replace(protocol=UNKNOWN)])
+    assert result.clean and result.deferred == [
+        {"message": "TopicSubscription 'pager': protocol is unknown at preview", "urn": HTTPS.urn}]
+    unknown_rate = TOPIC.replace(http_success_feedback_role_arn=ROLE, http_success_feedback_sample_rate=UNKNOWN)
+    result = run(POLICY, [unknown_rate, HTTPS], config={"successFeedbackRequired": True})
+    assert result.clean and result.deferred == [{
+        "message": "TopicSubscription 'pager': Topic 'alarms' httpSuccessFeedbackSampleRate unknown at preview",
+        "urn": HTTPS.urn}]
+
+
+def test_a_subscription_without_a_protocol_needs_no_logging():
+    topic = TOPIC.replace(http_failure_feedback_role_arn=None)
+    run(POLICY, [topic, HTTPS.set("protocol", REMOVE)]).assert_clean()
