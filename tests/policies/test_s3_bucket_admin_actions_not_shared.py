@@ -4,6 +4,8 @@ import json
 
 import pulumi_aws as aws
 import pytest
+from perimeter_policies.model import ResourceView, Violation
+from perimeter_policies.rules.s3_bucket_admin_actions_not_shared import RULE
 from perimeter_policies.testing import UNKNOWN, provider, resource, run, waiver
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -48,6 +50,11 @@ SHARING = [
     pytest.param({"Effect": "Allow", "NotPrincipal": {"AWS": f"arn:aws:iam::{OURS}:root"}, "Action": "s3:*",
                   "Resource": ARN}, id="not-principal"),
     pytest.param(allow({"AWS": f"arn:aws:iam::{THEIRS}:root"}, None, NotAction="s3:GetObject"), id="not-action"),
+    pytest.param(allow({"AWS": "AROAEXAMPLEROLEID"}, "s3:PutBucketPolicy"), id="unique-id-of-a-deleted-role"),
+    pytest.param(allow({"Service": "cloudtrail.amazonaws.com", "AWS": THEIRS}, "s3:DeleteBucket"),
+                 id="other-account-beside-a-service"),
+    pytest.param(allow({"Federated": f"arn:aws:iam::{OURS}:saml-provider/corp"}, "s3:PutBucketAcl"),
+                 id="federated-users-of-our-identity-provider"),
 ]
 
 
@@ -109,6 +116,11 @@ def test_prohibited_actions_are_configurable():
     (allow("*", "s3:PutBucketPolicy", Condition={"StringEquals": {"aws:PrincipalAccount": UNKNOWN}}), "statement 1"),
     (allow("*", "s3:PutBucketPolicy", Condition={"StringEquals": UNKNOWN}), "statement 1"),
     (allow("*", "s3:PutBucketPolicy", Condition={"StringEquals": {"aws:PrincipalAccount": [UNKNOWN]}}), "statement 1"),
+    (allow({"AWS": UNKNOWN}, "s3:PutBucketPolicy", Condition={"StringEquals": {"aws:PrincipalAccount": OURS}}),
+     "statement 1"),
+    (allow({"AWS": [UNKNOWN]}, "s3:PutBucketPolicy", Condition={"StringEquals": {"aws:PrincipalAccount": OURS}}),
+     "statement 1"),
+    (allow({"CanonicalUser": [UNKNOWN]}, "s3:PutBucketAcl"), "statement 1"),
 ])
 def test_principal_unknown_at_preview_is_deferred(statement, words):
     subject = SUBJECTS["aws:s3/bucketPolicy:BucketPolicy"].replace(policy={"Version": "2012-10-17",
@@ -125,3 +137,25 @@ def test_waiver_waives_and_expired_waiver_does_not():
     bad = SUBJECTS["aws:s3/bucketPolicy:BucketPolicy"].replace(policy=document(allow({"AWS": THEIRS}, "s3:*")))
     run(POLICY, bad, config=TRUSTED, waivers=[waiver(bad)]).assert_waived()
     run(POLICY, bad, config=TRUSTED, waivers=[waiver(bad, days=-1)]).assert_violation("expired on")
+
+
+def test_a_known_outsider_blocks_beside_an_unknown_principal():
+    subject = SUBJECTS["aws:s3/bucketPolicy:BucketPolicy"].replace(policy={"Version": "2012-10-17", "Statement": [
+        allow({"AWS": UNKNOWN, "CanonicalUser": "79a59df900b949e55d96a1e698fbaced"}, "s3:PutBucketAcl")]})
+    run(POLICY, subject, config=TRUSTED).assert_violation("statement 1")
+
+
+def test_finding_lists_the_prohibited_actions_and_the_trusted_accounts():
+    bad = SUBJECTS["aws:s3/bucketPolicy:BucketPolicy"].replace(policy=document(allow({"AWS": THEIRS}, "s3:*")))
+    config = {"trustedAccountIds": [OURS, "222233334444"], "prohibitedActions": ["s3:DeleteBucket", "s3:PutBucketAcl"]}
+    message = run(POLICY, bad, config=config).assert_violation().violations[0][0]
+    assert message.splitlines()[1] == (
+        "BucketPolicy 'data': policy statement 1 allow(s) prohibited bucket actions (s3:DeleteBucket, s3:PutBucketAcl) "
+        "to principals outside the trusted accounts (111122223333, 222233334444).")
+
+
+def test_a_resource_without_a_provider_trusts_the_configured_accounts_only():
+    view = ResourceView("aws:s3/bucketPolicy:BucketPolicy", "data", "urn:data", {"policy": COMPLIANT}, provider=None)
+    config = {"trustedAccountIds": [OURS], "prohibitedActions": ["s3:DeleteBucket"]}
+    assert list(RULE.check(view, config)) == []
+    assert [type(outcome) for outcome in RULE.check(view, {**config, "trustedAccountIds": []})] == [Violation]

@@ -79,9 +79,7 @@ def _pinned_to_trusted(condition: Any, accounts: frozenset) -> Any:
 
 def _named_outside(principal: Any, accounts: frozenset) -> Any:
     """A principal other than `"*"` and AWS services belongs to an untrusted account."""
-    if is_unknown(principal):
-        return UNKNOWN
-    if not isinstance(principal, Mapping):
+    if not isinstance(principal, Mapping):  # "*", an account, or unknown (then so is the listed value below)
         principal = {"AWS": principal}
     verdicts = []
     for kind, values in principal.items():
@@ -100,9 +98,8 @@ def _named_outside(principal: Any, accounts: frozenset) -> Any:
 
 
 def _outside(statement: Mapping, accounts: frozenset) -> Any:
-    """The principal includes someone outside the trusted accounts."""
-    if "NotPrincipal" in statement:
-        return negate(_pinned_to_trusted(statement.get("Condition"), accounts))
+    """The principal includes someone outside the trusted accounts (a NotPrincipal statement names no one and applies
+    to everyone)."""
     everyone = all_of(applies_to_everyone(statement),
                       negate(_pinned_to_trusted(statement.get("Condition"), accounts)))
     return any_of(_named_outside(statement.get("Principal"), accounts), everyone)
