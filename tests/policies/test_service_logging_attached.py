@@ -50,6 +50,19 @@ def test_rest_stage_without_execution_logging_blocks(extra, words):
     run(POLICY, [API, STAGE, *extra]).assert_violation(words, on=STAGE)
 
 
+def test_every_wrong_level_and_every_unknown_is_named_in_one_outcome():
+    quiet = method_settings("quiet", path="cards/GET", level="OFF")
+    result = run(POLICY, [API, STAGE, method_settings(level="OFF"), quiet]).assert_violation(on=STAGE)
+    assert result.violations[0][0].splitlines()[1] == (
+        "Stage 'prod': MethodSettings 'prod-all' sets settings.loggingLevel 'OFF' on '*/*', not one of "
+        "['ERROR', 'INFO']; MethodSettings 'quiet' sets settings.loggingLevel 'OFF' on 'cards/GET', not one of "
+        "['ERROR', 'INFO'].")
+    pending = [method_settings().unknown("settings", "loggingLevel"), method_settings("cards").unknown("methodPath")]
+    run(POLICY, [API, STAGE, *pending]).assert_deferred(
+        "Stage 'prod': MethodSettings 'prod-all' methodPath or settings.loggingLevel, "
+        "MethodSettings 'cards' methodPath or settings.loggingLevel unknown at preview")
+
+
 def test_method_settings_match_by_name_within_the_same_api():
     literal = resource(aws.apigateway.Stage, "prod", deployment=UNKNOWN, rest_api="a1b2c3", stage_name="prod")
     by_name = resource(aws.apigateway.MethodSettings, "prod-all", rest_api="a1b2c3", stage_name="prod",
@@ -134,6 +147,17 @@ def test_distribution_with_standard_logging_passes():
 def test_distribution_without_access_logs_blocks(extra, words):
     bare = DISTRIBUTION.replace(logging_config=None)
     run(POLICY, [bare, *extra]).assert_violation(words, on=bare)
+
+
+def test_a_delivery_built_from_another_source_leaves_this_one_without_logs():
+    bare = DISTRIBUTION.replace(logging_config=None)
+    other = replace(bare, name="shop")
+    other_source = resource(aws.cloudwatch.LogDeliverySource, "shop-access", name="shop-access", log_type="ACCESS_LOGS",
+                            resource_arn=UNKNOWN, property_dependencies={"resourceArn": [other]})
+    result = run(POLICY, [bare, other, SOURCE, other_source, DELIVERY]).assert_violation(on=other)
+    assert result.violations[0][0].splitlines()[1] == (
+        "Distribution 'shop': LogDeliverySource 'shop-access' has no aws.cloudwatch.LogDelivery, so its access logs "
+        "go nowhere.")
 
 
 def test_distribution_with_empty_bucket_blocks():

@@ -65,6 +65,9 @@ EVERY_METHOD = "*/*"
 # it is wrong (the text says how), or preview cannot tell.
 GOOD, NEUTRAL, BAD, PENDING = "good", "neutral", "bad", "pending"
 Verdict = tuple[str, str]
+# Only a bad or pending verdict's text reaches a message.
+COVERS: Verdict = (GOOD, "")
+IRRELEVANT: Verdict = (NEUTRAL, "")
 
 
 
@@ -101,11 +104,11 @@ def _method_settings_verdict(settings: ResourceView, levels) -> Verdict:
     if is_unknown(path) or is_unknown(level):
         return PENDING, f"{describe(settings)} methodPath or settings.loggingLevel"
     if level is None:
-        return NEUTRAL, ""
+        return IRRELEVANT
     if level not in levels:
         return BAD, (f"{describe(settings)} sets settings.loggingLevel {level!r} on {path!r}, not one of "
                      f"{list(levels)}")
-    return (GOOD, "") if path == EVERY_METHOD else (NEUTRAL, "")
+    return COVERS if path == EVERY_METHOD else IRRELEVANT
 
 
 def _settings_for(settings: ResourceView, stage: ResourceView) -> bool:
@@ -140,7 +143,8 @@ def _websocket_stages(stack: StackView, config) -> Iterator:
         api_id = stage.get("apiId")
         api = next((a for a in apis if feeds(stage, "apiId", a, api_id, (a.get("id"),))), None)
         if api is None:
-            if unresolved(stack, stage, "apiId", api_id, (HTTP_API,)):
+            # No API of this stack feeds apiId (one would have matched above), so an unknown id is unresolved.
+            if is_unknown(api_id):
                 yield Deferred(f"{describe(stage)}: apiId is unknown at preview", stage.urn)
             continue  # an API outside the stack: its protocol (and so whether it has execution logs) is unknown
         protocol = api.get("protocolType")
@@ -170,10 +174,10 @@ def _distributions(stack: StackView, config) -> Iterator:
         if is_unknown(kind):
             return PENDING, f"{describe(source)} logType"
         if kind != "ACCESS_LOGS":
-            return NEUTRAL, ""
+            return IRRELEVANT
         if any(feeds(d, "deliverySourceName", source, d.get("deliverySourceName"), (source.get("name"),))
                for d in deliveries):
-            return GOOD, ""
+            return COVERS
         if delivery_pending:
             return PENDING, f"the aws.cloudwatch.LogDelivery of {describe(source)}"
         return BAD, f"{describe(source)} has no aws.cloudwatch.LogDelivery, so its access logs go nowhere"
@@ -202,7 +206,7 @@ def _firewalls(stack: StackView, config) -> Iterator:
         missing = [t for t in required if t not in kinds]
         if missing:
             return BAD, f"{describe(logging)} does not log {missing}"
-        return GOOD, ""
+        return COVERS
 
     yield from _judge_all(stack, stack.of_type(FIREWALL), stack.of_type(FIREWALL_LOGGING), "firewallArn",
                           lambda f: (f.get("arn"),), verdict, (FIREWALL,),
@@ -221,9 +225,9 @@ def _redshift(stack: StackView, config) -> Iterator:
             if is_unknown(exports) or any(is_unknown(e) for e in exports):
                 return PENDING, f"{describe(logging)} logExports"
             missing = [t for t in required if t not in exports]
-            return (BAD, f"{describe(logging)} does not export {missing}") if missing else (GOOD, "")
+            return (BAD, f"{describe(logging)} does not export {missing}") if missing else COVERS
         if present(logging.get("bucketName")):
-            return GOOD, ""
+            return COVERS
         return BAD, f"{describe(logging)} names no bucketName for its S3 audit logs"
 
     yield from _judge_all(stack, stack.of_type(REDSHIFT), stack.of_type(REDSHIFT_LOGGING), "clusterIdentifier",
