@@ -36,7 +36,8 @@ FIELDS = {"inline": ("action", "cidrBlock", "ipv6CidrBlock"), "rule": ("ruleActi
 def _text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # numbers cross the engine's protobuf Struct as floats
-    return str(value).strip().lower() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+    # Any other value (None, a bool, a list) reads as text that is no action or protocol name.
+    return str(value).strip().lower()
 
 
 def _is_internet(cidr) -> bool:
