@@ -31,6 +31,7 @@ def test_known_vpc_id_matches_at_update():
     ({"ingress": [SELF_INGRESS]}, "1 ingress rule(s)"),
     ({"egress": [ALL_EGRESS]}, "1 egress rule(s)"),
     ({"ingress": [SELF_INGRESS], "egress": [ALL_EGRESS]}, "1 ingress rule(s) and 1 egress rule(s)"),
+    ({"ingress": SELF_INGRESS}, "declares 1 ingress rule(s);"),  # one rule given bare, not in a list
 ])
 def test_default_group_with_rules_blocks(changes, named):
     run(POLICY, [VPC, CLOSED.replace(**changes)]).assert_violation(named, "ingress=[]", on=CLOSED)
