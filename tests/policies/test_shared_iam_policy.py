@@ -272,6 +272,8 @@ def test_not_principal_is_everyone_but_a_few():
     ({"StringEquals": {"aws:SourceAccount": ["1111?2223333"]}}, False),
     ({"StringEquals": {"aws:PrincipalOrgPaths": " o-a1b2c3d4e5/r-ab12/*"}}, True),
     ({"StringEquals": {"aws:SourceOrgPaths": "o-?1b2c3d4e5/r-ab12"}}, False),
+    ({"StringEquals": {"aws:PrincipalOrgPaths": "o-a1b2c3d4e5/r-*/ou-ab12-11111111/*"}}, True),
+    ({"Bool": {"aws:SecureTransport": "true"}, "StringEquals": {"aws:SourceAccount": ACCOUNT}}, True),
     ({"StringEquals": ["aws:SourceAccount"]}, False),
     ({"StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}}, False),
     (None, False),
@@ -295,6 +297,7 @@ def test_a_condition_that_is_not_an_object_is_malformed():
     (["10.1.0.0/16", "11.0.0.0/15"], False),
     (["2001:db8::/48", "10.0.0.0/8"], True), (["2001:db8::/47"], False),
     (["203.0.113.7"], True), (["not-an-address"], False), ([UNKNOWN], True),
+    (["10.1.2.3/8"], True),  # host bits set: IAM reads the range 10.0.0.0/8
 ])
 def test_source_ip_ranges_pin_at_most_a_slash_16_of_the_internet(ranges, verdict):
     assert pins_caller("aws:sourceip", ranges) is verdict
@@ -302,7 +305,8 @@ def test_source_ip_ranges_pin_at_most_a_slash_16_of_the_internet(ranges, verdict
 
 @pytest.mark.parametrize("values, verdict", [
     ("vpce-0abc", True), (UNKNOWN, True), ([UNKNOWN], True), ("*", False), ("?*", False), ("", False), ("  ", False),
-    ("0.0.0.0/0", False), ("::/0", False), ("10.0.0.0/8", True), ([], False), ([5], False), (["vpce-1", "*"], False),
+    ("0.0.0.0/0", False), ("::/0", False), ("10.1.2.3/0", False), ("10.0.0.0/8", True), ("X", True), ([], False),
+    ([5], False), (["vpce-1", "*"], False),
 ])
 def test_pins_needs_concrete_values(values, verdict):
     assert pins({"StringEquals": {"aws:SourceVpce": values}}, lambda key: key == "aws:sourcevpce") is verdict

@@ -148,7 +148,7 @@ def pins_caller(key: str, values: Any) -> Tristate:
     if key in IP_KEYS:
         return _specific_networks(known)
     if key in ORG_PATH_KEYS:
-        return all(not _has_wildcard(v.strip().split("/", 1)[0]) for v in known)
+        return all(not _has_wildcard(v.strip().partition("/")[0]) for v in known)
     return not any(_has_wildcard(v) for v in known)
 
 
@@ -184,8 +184,6 @@ def _anyone(statement: Mapping) -> Tristate:
     if "NotPrincipal" in statement:
         return True  # Allow + NotPrincipal: everybody except the few listed.
     principal = statement.get("Principal")
-    if is_unknown(principal):
-        return UNKNOWN
     if isinstance(principal, Mapping):
         principal = principal.get("AWS")  # Service, Federated and CanonicalUser principals are specific.
     values = as_list(principal)
