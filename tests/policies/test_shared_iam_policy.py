@@ -222,6 +222,7 @@ def test_a_document_that_is_not_a_policy_says_why():
     assert malformed(["Statement"]) == "is not an IAM policy document (expected a JSON object with a Statement)"
     assert malformed({"Version": "2012-10-17"}) == "has no Statement"
     assert malformed({"Statement": [PUBLIC_READ_STATEMENT, "Allow"]}) == "has statement 2 that is not an object"
+    assert malformed({"Statement": [UNKNOWN, "Allow"]}) == "has statement 2 that is not an object"
     assert malformed({"Statement": [{"Effect": "allow"}]}) == "has statement 1 with Effect 'allow'; expected Allow or Deny"
     assert malformed({"Statement": [{"Action": "*"}]}) == "has statement 1 with Effect None; expected Allow or Deny"
 
@@ -234,10 +235,10 @@ def test_statements_unknown_at_preview_are_read_as_far_as_known():
 
 def test_find_statements_labels_matching_and_undecided_statements():
     document = {"Statement": [{"Effect": "Deny", "Principal": "*"}, UNKNOWN, PUBLIC_READ_STATEMENT,
-                              {"Sid": "", "Effect": "Allow", "Principal": UNKNOWN},
+                              {"Sid": "Maybe", "Effect": "Allow", "Principal": UNKNOWN},
                               {"Sid": 7, "Effect": "Allow", "Principal": "*"}]}
     assert find_statements(document, is_public) == StatementFindings(
-        matching=('statement 3 (Sid "Read")', "statement 5"), undecided=("statement 2", "statement 4"))
+        matching=('statement 3 (Sid "Read")', "statement 5"), undecided=("statement 2", 'statement 4 (Sid "Maybe")'))
 
 
 def test_statement_labels():
