@@ -158,3 +158,83 @@ def test_lock_without_a_positive_period_blocks(retention):
                                      {"bucket": ["other"]})}
     result = analyze_stack(POLICY, build(spec), ALL)
     assert result.urns == [at(LOCKED, "other")] and "no Object Lock default retention" in result.violations[0][0]
+
+
+UNPROTECTED = ("Bucket 'data' receives CloudTrail logs but neither Object Lock with a default retention nor a bucket "
+               "policy denying s3:DeleteObject and s3:DeleteObjectVersion to everyone protects them.")
+
+
+def with_deny_condition(condition) -> dict:
+    # A document passed as an object (not JSON text) can hold values unknown at preview.
+    document = {"Version": "2012-10-17", "Statement": [{**DENY_DELETES, "Condition": condition}]}
+    return {**STACK, "data-policy": (BUCKET_POLICY, {"bucket": UNKNOWN, "policy": document}, {"bucket": ["data"]})}
+
+
+@pytest.mark.parametrize("condition", [
+    pytest.param({"StringNotEquals": {"aws:SourceVpc": "vpc-0123"}}, id="negated-but-not-on-the-caller"),
+    pytest.param({"ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/app"}}, id="only-one-caller"),
+    pytest.param(["ArnNotEquals"], id="malformed"),
+])
+def test_deny_scoped_other_than_by_exempting_callers_blocks(condition):
+    result = analyze_stack(POLICY, build(with_deny_condition(condition)))
+    assert [(message.splitlines()[1], where) for message, where in result.violations] == [(UNPROTECTED, at(STACK, "data"))]
+
+
+@pytest.mark.parametrize("condition", [UNKNOWN, {"ArnNotEquals": UNKNOWN}], ids=["condition", "operator-block"])
+def test_deny_condition_unknown_at_preview_is_deferred(condition):
+    result = analyze_stack(POLICY, build(with_deny_condition(condition)))
+    assert result.clean and result.deferred == [{
+        "message": "Bucket 'data' (CloudTrail bucket): its object lock or bucket policy is unknown at preview",
+        "urn": at(STACK, "data")}]
+
+
+def test_an_allow_for_everyone_does_not_protect():
+    result = analyze_stack(POLICY, build({**STACK, "data-policy": (BUCKET_POLICY, {
+        "bucket": UNKNOWN, "policy": policy({**DENY_DELETES, "Effect": "Allow"})}, {"bucket": ["data"]})}))
+    assert result.urns == [at(STACK, "data")]
+
+
+def test_an_inline_bucket_policy_protects():
+    inline = {"bucket": "perimeter-trail", "policy": policy(DENY_DELETES)}
+    spec = {**STACK, "data": (BUCKET, inline, {})}
+    result = analyze_stack(POLICY, build(spec, drop=("data-policy",)))
+    assert result.clean and not result.deferred
+    weak = {**inline, "policy": policy(TLS_ONLY)}
+    assert analyze_stack(POLICY, build({**STACK, "data": (BUCKET, weak, {})}, drop=("data-policy",))).urns == [
+        at(STACK, "data")]
+
+
+def test_a_trail_bucket_named_by_its_id_is_judged():
+    # An autonamed bucket read back after creation: the trail names its id.
+    spec = {**STACK, "data": (BUCKET, {"id": "perimeter-trail"}, {}),
+            "audit": (TRAIL, {"s3BucketName": "perimeter-trail"}, {})}
+    assert analyze_stack(POLICY, build(spec, drop=("data-policy",))).urns == [at(STACK, "data")]
+
+
+def test_every_trail_bucket_is_judged_whatever_comes_before_it():
+    spec = {"other": STACK["other"], **STACK,
+            "second": (BUCKET, {"bucket": "perimeter-trail-2"}, {}),
+            "second-audit": (TRAIL, {"s3BucketName": "perimeter-trail-2"}, {})}
+    assert analyze_stack(POLICY, build(spec)).urns == [at(spec, "second")]
+
+
+def test_a_lock_retention_unknown_at_preview_defers_the_trail_bucket():
+    spec = {**LOCKED, "data-lock": (LOCK, {"bucket": UNKNOWN, "rule": {"defaultRetention": {"days": UNKNOWN}}},
+                                    {"bucket": ["data"]})}
+    result = analyze_stack(POLICY, build(spec))
+    assert result.clean and [d["urn"] for d in result.deferred] == [at(STACK, "data")]
+
+
+def test_all_buckets_findings_name_the_fix_and_defer_on_the_bucket():
+    result = analyze_stack(POLICY, build(LOCKED), ALL)
+    assert result.violations[0][0].splitlines()[1] == (
+        "Bucket 'other' has no Object Lock default retention: add aws.s3.BucketObjectLockConfiguration(bucket=bucket.id, "
+        "rule={'default_retention': {'mode': 'GOVERNANCE', 'days': ...}}) (objectLockScope is all-buckets).")
+    unknown = {"bucket": "perimeter-docs", "objectLockConfiguration": {"rule": UNKNOWN}}
+    result = analyze_stack(POLICY, build({**LOCKED, "other": (BUCKET, unknown, {})}), ALL)
+    assert result.deferred == [{"message": "Bucket 'other': its object lock configuration is unknown at preview",
+                                "urn": at(LOCKED, "other")}]
+
+
+def test_all_buckets_scope_reports_every_unlocked_bucket():
+    assert analyze_stack(POLICY, build(STACK), ALL).urns == [at(STACK, "data"), at(STACK, "other")]

@@ -57,7 +57,7 @@ def _only_exempts_named_principals(condition) -> object:
     """No condition, or only negated conditions on who the caller is (a break-glass exemption)."""
     if condition is None:
         return True
-    if is_unknown(condition) or not isinstance(condition, Mapping):
+    if not isinstance(condition, Mapping):
         return UNKNOWN if is_unknown(condition) else False
     for operator, block in condition.items():
         if is_unknown(block):
