@@ -12,7 +12,7 @@ def describe(resource: ResourceView) -> str:
     """`Queue 'jobs'`: the short type and the logical name, as a developer wrote them."""
     if resource.type.startswith("pulumi:providers:"):
         return f"provider '{resource.name}'"
-    return f"{resource.type.rsplit(':', 1)[-1]} '{resource.name}'"
+    return f"{resource.type.rpartition(':')[2]} '{resource.name}'"
 
 
 def unknown_at_preview(resource: ResourceView, what: str) -> Deferred:
