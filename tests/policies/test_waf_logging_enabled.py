@@ -71,3 +71,45 @@ def test_rule_group_emits_cloudwatch_metrics():
     run(POLICY, [bad]).assert_violation("cloudwatchMetricsEnabled is not true", on=bad)
     run(POLICY, [GROUP.unknown("visibilityConfig", "cloudwatchMetricsEnabled")]).assert_deferred("cloudwatchMetricsEnabled")
     run(POLICY, [GROUP.unknown("visibilityConfig")]).assert_deferred("cloudwatchMetricsEnabled")
+
+
+def finding(result):
+    """The finding line of the one violation (the message's first line is the rule's description)."""
+    assert len(result.violations) == 1, result._state()
+    return result.violations[0][0].splitlines()[1]
+
+
+ACL_V2 = resource(aws.wafv2.WebAcl, "data", scope="REGIONAL", default_action={"block": {}},
+                  visibility_config={"cloudwatch_metrics_enabled": True, "metric_name": "data",
+                                     "sampled_requests_enabled": True})
+
+
+def test_finding_and_deferral_texts_and_urns():
+    bad_classic = CLASSIC[0].replace(logging_configuration=None)
+    assert finding(run(POLICY, [bad_classic]).assert_violation(on=bad_classic)) == (
+        "WebAcl 'edge': loggingConfiguration.logDestination is not set; set "
+        "logging_configuration={'log_destination': firehose.arn}.")
+    bad_group = GROUP.set("visibilityConfig", "cloudwatchMetricsEnabled", False)
+    assert finding(run(POLICY, [bad_group]).assert_violation(on=bad_group)) == (
+        "RuleGroup 'shared': visibilityConfig.cloudwatchMetricsEnabled is not true, so its rules' matches are "
+        "invisible; set visibility_config={'cloudwatch_metrics_enabled': True, ...}.")
+    assert finding(run(POLICY, [ACL_V2]).assert_violation(on=ACL_V2)) == (
+        "WebAcl 'data' has no aws.wafv2.WebAclLoggingConfiguration.")
+    result = run(POLICY, [GROUP.unknown("visibilityConfig", "cloudwatchMetricsEnabled")]).assert_deferred()
+    assert [(d["urn"], d["message"]) for d in result.deferred] == [
+        (GROUP.urn, "RuleGroup 'shared': visibilityConfig.cloudwatchMetricsEnabled is unknown at preview")]
+    unresolved = resource(aws.wafv2.WebAclLoggingConfiguration, "data-logging", resource_arn=UNKNOWN,
+                          log_destination_configs=[UNKNOWN])
+    result = run(POLICY, [ACL_V2, unresolved]).assert_deferred()
+    assert [(d["urn"], d["message"]) for d in result.deferred] == [
+        (ACL_V2.urn, "WebAcl 'data': a logging configuration's resourceArn is unknown at preview")]
+
+
+def test_every_acl_is_checked_after_a_logged_one():
+    logging = resource(aws.wafv2.WebAclLoggingConfiguration, "data-logging", resource_arn=UNKNOWN,
+                       log_destination_configs=[UNKNOWN], property_dependencies={"resourceArn": [ACL_V2]})
+    other = resource(aws.wafv2.WebAcl, "other", scope="REGIONAL", default_action={"block": {}},
+                     visibility_config={"cloudwatch_metrics_enabled": True, "metric_name": "other",
+                                        "sampled_requests_enabled": True})
+    run(POLICY, [ACL_V2, logging]).assert_clean()
+    run(POLICY, [ACL_V2, logging, other]).assert_violation("WebAcl 'other'", on=other)
