@@ -4,10 +4,11 @@ Usage: python tools/mutation.py [GROUP ...]      (default: every group; `--list`
 
 Each group is a set of modules and the tests that guard them: a rule module
 `rules/x.py` -> `tests/policies/test_x.py`; a shared rule helper `rules/_h.py` ->
-the tests of the rules that import it and `tests/policies/test_shared_h.py`; the pack core and the verdict logic ->
-their own test sets (GROUPS below). A group runs in its own copy of the repo,
-build/mutation/<group>/, laid out so the pack's package sits at the top level
-(mutmut names a mutant by its file path, which must match the import name). The
+the tests of the rules that import it and its own `tests/policies/test_shared_h.py`;
+the pack core and the verdict logic -> their own test sets (GROUPS below). A
+group runs in its own copy of the repo, build/mutation/<group>/, laid out so the
+pack's package sits at the top level (mutmut names a mutant by its file path,
+which must match the import name). The
 staged pyproject holds the repo's [tool.mutmut] and pytest settings with that
 group's `only_mutate` and test selection, so mutmut collects its per-function
 test map over the group's tests only and each mutant runs just the tests that
