@@ -151,3 +151,20 @@ def test_full_access_mode_defers_an_unknown_action():
     document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": UNKNOWN, "Resource": "arn:x"}]}
     result = analyze(POLICY, subject("aws:iam/policy:Policy", document), {"fullAccessOnScopedResources": True})
     assert result.clean and result.deferred
+
+
+@pytest.mark.parametrize("config, finding", [
+    ({}, "'*' or a sensitive service's '<service>:*' actions on Resource '*' with no restricting condition."),
+    ({"fullAccessOnScopedResources": True},
+     "'*' or a sensitive service's '<service>:*' actions (full access to a service, on any resource)."),
+])
+def test_finding_text_names_the_statement_and_what_it_grants(config, finding):
+    document = policy(NARROW, {"Effect": "Allow", "Action": "kms:*", "Resource": "*"})
+    message = analyze(POLICY, subject("aws:iam/policy:Policy", document), config).violations[0][0]
+    assert message.splitlines()[1] == "Policy 'data': policy statement 2 allow(s) " + finding
+
+
+def test_a_wildcard_after_a_second_colon_is_not_a_whole_service():
+    # 'ec2:Describe:*' matches only actions named 'Describe:...' (none exist), not every ec2 action.
+    document = policy({"Effect": "Allow", "Action": "ec2:Describe:*", "Resource": "*"})
+    assert analyze(POLICY, subject("aws:iam/policy:Policy", document), {"sensitiveServices": ["*"]}).clean
