@@ -25,28 +25,38 @@ def test_enforce_https_defaults_to_true():
     assert analyze(POLICY, resource(TYPES[0], "data", mutated(COMPLIANT, ("domainEndpointOptions", "enforceHttps"), REMOVE))).clean
 
 
+NO_HTTPS = "domainEndpointOptions.enforceHttps is false, so clients may use plain HTTP"
+POLICY_UNSET = ("domainEndpointOptions.tlsSecurityPolicy is not set, so AWS chooses, not one of allowedTlsPolicies "
+                "(TLS 1.2 minimum)")
+NO_NODE_TO_NODE = "nodeToNodeEncryption.enabled is not true, so traffic between the domain's nodes is cleartext"
 MUTATIONS = [
-    (("domainEndpointOptions", "enforceHttps"), False, "enforceHttps is false"),
-    (("domainEndpointOptions", "tlsSecurityPolicy"), "Policy-Min-TLS-1-0-2019-07", "'Policy-Min-TLS-1-0-2019-07'"),
-    (("domainEndpointOptions", "tlsSecurityPolicy"), REMOVE, "tlsSecurityPolicy is not set"),
-    (("domainEndpointOptions",), REMOVE, "tlsSecurityPolicy is not set"),
-    (("nodeToNodeEncryption", "enabled"), False, "nodeToNodeEncryption.enabled is not true"),
-    (("nodeToNodeEncryption",), REMOVE, "nodeToNodeEncryption.enabled is not true"),
+    (("domainEndpointOptions", "enforceHttps"), False, NO_HTTPS),
+    (("domainEndpointOptions", "tlsSecurityPolicy"), "Policy-Min-TLS-1-0-2019-07",
+     "domainEndpointOptions.tlsSecurityPolicy is 'Policy-Min-TLS-1-0-2019-07', not one of allowedTlsPolicies "
+     "(TLS 1.2 minimum)"),
+    (("domainEndpointOptions", "tlsSecurityPolicy"), REMOVE, POLICY_UNSET),
+    (("domainEndpointOptions",), REMOVE, POLICY_UNSET),
+    (("nodeToNodeEncryption", "enabled"), False, NO_NODE_TO_NODE),
+    (("nodeToNodeEncryption",), REMOVE, NO_NODE_TO_NODE),
 ]
 
 
 @pytest.mark.parametrize("type_", TYPES)
-@pytest.mark.parametrize("path, value, named", MUTATIONS)
-def test_each_violation_blocks(type_, path, value, named):
+@pytest.mark.parametrize("path, value, problem", MUTATIONS)
+def test_each_violation_blocks(type_, path, value, problem):
     result = analyze(POLICY, resource(type_, "data", mutated(COMPLIANT, path, value)))
-    assert len(result.violations) == 1 and named in result.violations[0][0]
+    assert len(result.violations) == 1 and result.violations[0][0].splitlines()[1] == f"Domain 'data': {problem}."
 
 
-@pytest.mark.parametrize("path", [("domainEndpointOptions",), ("domainEndpointOptions", "tlsSecurityPolicy"),
-                                  ("nodeToNodeEncryption", "enabled")])
-def test_unknown_values_are_deferred(path):
+@pytest.mark.parametrize("path, named", [
+    (("domainEndpointOptions",), "domainEndpointOptions.enforceHttps, domainEndpointOptions.tlsSecurityPolicy"),
+    (("domainEndpointOptions", "enforceHttps"), "domainEndpointOptions.enforceHttps"),
+    (("domainEndpointOptions", "tlsSecurityPolicy"), "domainEndpointOptions.tlsSecurityPolicy"),
+    (("nodeToNodeEncryption", "enabled"), "nodeToNodeEncryption.enabled"),
+])
+def test_unknown_values_are_deferred(path, named):
     result = analyze(POLICY, resource(TYPES[0], "data", mutated(COMPLIANT, path, UNKNOWN)))
-    assert result.clean and result.deferred
+    assert result.clean and [d["message"] for d in result.deferred] == [f"Domain 'data': {named} unknown at preview"]
 
 
 def test_configurable_policies():
