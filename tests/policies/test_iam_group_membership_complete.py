@@ -2,7 +2,7 @@
 
 import pulumi_aws as aws
 import pytest
-from perimeter_policies.testing import UNKNOWN, resource, run, waiver
+from perimeter_policies.testing import UNKNOWN, raw, resource, run, waiver
 
 POLICY = "iam-group-membership-complete"
 AUDITORS = resource(aws.iam.Group, "auditors", name="auditors")
@@ -75,3 +75,27 @@ def test_unknown_member_list_counts_as_members():
 def test_waiver_waives_and_expired_waiver_does_not():
     run(POLICY, [AUDITORS], waivers=[waiver(AUDITORS)]).assert_waived()
     run(POLICY, [AUDITORS], waivers=[waiver(AUDITORS, days=-1)]).assert_violation("expired on")
+
+
+def test_findings_name_the_fix():
+    result = run(POLICY, [AUDITORS, ALICE])
+    assert [(message.splitlines()[1], where) for message, where in result.violations] == [
+        ("Group 'auditors' has no members: add aws.iam.GroupMembership(group=group.name, users=[...]) or delete the "
+         "group.", AUDITORS.urn),
+        ("User 'alice' belongs to no group: add aws.iam.UserGroupMembership(user=user.name, groups=[...]) so its "
+         "access comes from a job-function group.", ALICE.urn),
+    ]
+
+
+def test_deferral_is_on_the_resource_it_concerns():
+    unresolved = resource(aws.iam.GroupMembership, "ops", group=UNKNOWN, users=[UNKNOWN], name="ops")
+    assert run(POLICY, [OPERATORS, unresolved]).deferred == [
+        {"message": "Group 'operators': a membership's reference is unknown at preview", "urn": OPERATORS.urn}]
+
+
+def test_resources_known_only_by_their_id_are_matched():
+    # Read back after creation without the name input (autonamed): the id is the name.
+    group = raw("aws:iam/group:Group", "operators", {"id": "operators"})
+    user = raw("aws:iam/user:User", "alice", {"id": "alice"})
+    by_name = resource(aws.iam.GroupMembership, "ops", group="operators", users=["alice"], name="ops")
+    run(POLICY, [group, user, by_name]).assert_clean()
