@@ -20,8 +20,8 @@ DOMAINS = ("aws:opensearch/domain:Domain", "aws:elasticsearch/domain:Domain")
 
 def check(domain: ResourceView, config):
     problems, unknowns = [], []
-    subnets = as_list(domain.get("vpcOptions", "subnetIds"))
-    if is_unknown(subnets) or is_unknown(domain.get("vpcOptions")):
+    subnets = as_list(domain.get("vpcOptions", "subnetIds"))  # unknown too when the whole vpcOptions is
+    if is_unknown(subnets):
         unknowns.append("vpcOptions")
     elif not subnets:
         problems.append("has no vpcOptions.subnetIds, so its endpoint is public")
