@@ -60,3 +60,23 @@ def test_waiver_waives_and_expired_waiver_does_not():
     bad = resource(aws.iam.RolePolicy, "app", role="app", policy=DOCUMENT)
     run(POLICY, bad, waivers=[waiver(bad)]).assert_waived()
     run(POLICY, bad, waivers=[waiver(bad, days=-1)]).assert_violation("expired on")
+
+
+def test_finding_lists_every_declared_entry():
+    bad = ROLE.replace(inline_policies=[{"name": "read", "policy": DOCUMENT}, {}, {"name": "write", "policy": DOCUMENT}])
+    (message, _), = run(POLICY, bad).violations
+    assert message.splitlines()[1] == (
+        "Role 'app' declares inline policies (inlinePolicies[0], inlinePolicies[2]); move its document into an "
+        "aws.iam.Policy and attach it with aws.iam.RolePolicyAttachment (GroupPolicyAttachment for a group).")
+
+
+def test_blank_and_null_entries_clear_rather_than_declare():
+    run(POLICY, ROLE.replace(inline_policies=[{}]).set("inlinePolicies", [None, {"name": "", "policy": ""}])).assert_clean()
+    # An entry that is not an object is not the clearing block: it is reported.
+    bad = ROLE.replace(inline_policies=[{}]).set("inlinePolicies", ["read"])
+    run(POLICY, bad).assert_violation("inlinePolicies[0]")
+
+
+def test_deferral_text_for_an_unknown_list():
+    assert run(POLICY, ROLE.replace(inline_policies=UNKNOWN)).deferred == [
+        {"message": "Role 'app': inlinePolicies is unknown at preview", "urn": ROLE.urn}]
