@@ -3,7 +3,7 @@ from perimeter_policies.model import UNKNOWN
 
 from tests.policies._mutate import REMOVE, mutated
 from tests.policies._waivers import WAIVER
-from tests.policy_harness import analyze, resource
+from tests.policy_harness import analyze, resource, urn
 
 POLICY = "access-logging-enabled"
 LOAD_BALANCERS = ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"]
@@ -55,3 +55,33 @@ def test_waiver_applies():
     result = analyze(POLICY, resource(STAGES[0], "data", mutated(STAGE, ("accessLogSettings",), REMOVE)),
                      {"waivers": [WAIVER]})
     assert not result.violations and len(result.waived) == 1
+
+
+def finding_line(result) -> str:
+    (message, _), = result.violations
+    return message.splitlines()[1]
+
+
+@pytest.mark.parametrize("type_, inputs, line", [
+    (LOAD_BALANCERS[0], mutated(LB, ("accessLogs", "enabled"), "true"),
+     "LoadBalancer 'data': accessLogs.enabled is not true; set access_logs={'enabled': True, 'bucket': log_bucket.id}."),
+    (LOAD_BALANCERS[1], mutated(LB, ("accessLogs", "bucket"), REMOVE), "LoadBalancer 'data': accessLogs.bucket is not set."),
+    (LOAD_BALANCERS[0], mutated(mutated(LB, ("loadBalancerType",), "network"), ("accessLogs",), REMOVE),
+     "LoadBalancer 'data': accessLogs.enabled is not true; set access_logs={'enabled': True, 'bucket': log_bucket.id}."),
+    (STAGES[1], mutated(STAGE, ("accessLogSettings", "destinationArn"), " "),
+     "Stage 'data': accessLogSettings.destinationArn is not set; set access_log_settings={'destination_arn': "
+     "log_group.arn, 'format': ...}."),
+    (STAGES[0], mutated(STAGE, ("accessLogSettings", "format"), ""), "Stage 'data': accessLogSettings.format is not set."),
+], ids=["enabled-as-text", "no-bucket", "network-lb", "blank-destination", "empty-format"])
+def test_finding_names_the_setting_and_its_fix(type_, inputs, line):
+    assert finding_line(analyze(POLICY, resource(type_, "data", inputs))) == line
+
+
+@pytest.mark.parametrize("path, named", [(("loadBalancerType",), "loadBalancerType"),
+                                         (("accessLogs", "enabled"), "accessLogs.enabled")])
+def test_deferral_names_the_unknown_setting(path, named):
+    # An unknown type may be a gateway (no access logs): nothing else is judged, not even the missing bucket.
+    inputs = mutated(mutated(LB, path, UNKNOWN), ("accessLogs", "bucket"), REMOVE)
+    result = analyze(POLICY, resource(LOAD_BALANCERS[0], "data", inputs))
+    assert result.clean and result.deferred == [{"message": f"LoadBalancer 'data': {named} unknown at preview",
+                                                 "urn": urn(LOAD_BALANCERS[0], "data")}]
