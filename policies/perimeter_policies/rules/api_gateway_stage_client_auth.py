@@ -23,7 +23,7 @@ from __future__ import annotations
 from ..model import Deferred, StackView, Violation, as_list, is_unknown
 from ..rule import Rule
 from ._findings import describe
-from ._links import feeds, unresolved
+from ._links import feeds
 
 STAGE = "aws:apigateway/stage:Stage"
 REST_API = "aws:apigateway/restApi:RestApi"
@@ -45,7 +45,8 @@ def check(stack: StackView, config):
         verdict = _private(api) if api is not None else False
         if verdict is True:
             continue
-        if is_unknown(verdict) or (api is None and unresolved(stack, stage, "restApi", reference, (REST_API,))):
+        # With no REST API of this stack feeding the stage, an unknown reference is one preview cannot resolve.
+        if is_unknown(verdict) or (api is None and is_unknown(reference)):
             yield Deferred(f"{describe(stage)}: its REST API's endpoint type is unknown at preview", stage.urn)
         else:
             yield Violation(f"{describe(stage)} has no client certificate and its REST API is not PRIVATE, so its "
