@@ -104,6 +104,14 @@ def test_the_providers_allowed_accounts_are_trusted(allowed):
     run(POLICY, subject).assert_clean()
 
 
+@pytest.mark.parametrize("allowed", [OURS, "012345678901", f"[{OURS}"], ids=["bare-number", "leading-zero", "broken-json"])
+def test_allowed_accounts_that_are_not_a_list_trust_no_one(allowed):
+    """The provider requires a list; a malformed value adds no trusted account, whatever it happens to parse as."""
+    subject = resource(aws.s3.BucketPolicy, "data", bucket=UNKNOWN, policy=COMPLIANT,
+                       provider_record=provider(allowedAccountIds=allowed))
+    run(POLICY, subject).assert_violation("(none configured)")
+
+
 def test_prohibited_actions_are_configurable():
     subject = SUBJECTS["aws:s3/bucketPolicy:BucketPolicy"]
     run(POLICY, subject, config={**TRUSTED, "prohibitedActions": ["s3:GetObject"]}).assert_violation("s3:GetObject")

@@ -111,7 +111,7 @@ def _provider_accounts(resource: ResourceView) -> list:
         try:
             allowed = json.loads(allowed)  # default providers carry list config as JSON text
         except json.JSONDecodeError:
-            allowed = [allowed]
+            return []  # not the list the provider requires: it adds no trusted account (fail closed)
     return [a for a in allowed if isinstance(a, str)] if isinstance(allowed, list) else []
 
 
