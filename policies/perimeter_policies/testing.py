@@ -343,6 +343,16 @@ class Result:
     def clean(self) -> bool:
         return not self.violations and not self.cant_run
 
+    @property
+    def findings(self) -> list[tuple[str, str]]:
+        """(finding line, urn) per violation: the line between the rule's description and its fix."""
+        return [(message.splitlines()[1], where) for message, where in self.violations]
+
+    def finding(self) -> str:
+        """The finding line of the one violation."""
+        assert len(self.violations) == 1 and not self.cant_run, f"expected one violation, got {self._state()}"
+        return self.findings[0][0]
+
     def _state(self) -> str:
         return (f"violations={[m for m, _ in self.violations]} cant_run={self.cant_run} "
                 f"deferred={[d['message'] for d in self.deferred]} waived={[w['message'] for w in self.waived]}")

@@ -36,12 +36,6 @@ def test_waiver_waives():
     run(POLICY, lenient, waivers=[waiver(lenient, reason="Legacy client sends underscores in headers (SEC-80)")]).assert_waived()
 
 
-def finding(result):
-    """The finding line itself (between the rule's description and its fix)."""
-    assert len(result.violations) == 1, result.violations
-    return result.violations[0][0].splitlines()[1]
-
-
 DROP_DEFAULT = "dropInvalidHeaderFields is not set (default false): malformed headers reach the targets"
 DESYNC_MONITOR = "desyncMitigationMode is 'monitor': requests that enable HTTP desync attacks are forwarded"
 
@@ -56,13 +50,13 @@ DESYNC_MONITOR = "desyncMitigationMode is 'monitor': requests that enable HTTP d
     ({"load_balancer_type": "application", "drop_invalid_header_fields": None}, f"LoadBalancer 'web': {DROP_DEFAULT}."),
 ])
 def test_finding_text(changes, line):
-    assert finding(run(POLICY, ALB.replace(**changes))) == line
+    assert run(POLICY, ALB.replace(**changes)).finding() == line
 
 
 def test_only_true_drops_invalid_headers():
     lenient = ALB.record()
     lenient["inputs"]["dropInvalidHeaderFields"] = "true"
-    assert finding(run(POLICY, lenient)) == (
+    assert run(POLICY, lenient).finding() == (
         "LoadBalancer 'web': dropInvalidHeaderFields is 'true': malformed headers reach the targets.")
 
 
@@ -95,4 +89,4 @@ def test_deferral_names_what_preview_cannot_see(subject, message):
     ({"drop_invalid_header_fields": None, "desync_mitigation_mode": UNKNOWN}, f"LoadBalancer 'web': {DROP_DEFAULT}."),
 ])
 def test_known_problem_blocks_beside_an_unknown(changes, line):
-    assert finding(run(POLICY, ALB.replace(**changes))) == line
+    assert run(POLICY, ALB.replace(**changes)).finding() == line

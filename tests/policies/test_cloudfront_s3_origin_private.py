@@ -44,12 +44,6 @@ def test_waiver_waives():
         .assert_waived()
 
 
-def finding(result):
-    """The finding line itself (between the rule's description and its fix)."""
-    assert len(result.violations) == 1, result.violations
-    return result.violations[0][0].splitlines()[1]
-
-
 def public(index):
     return (f"origins[{index}] is an S3 origin without origin_access_control_id (or an origin access identity), "
             "so the bucket must be public or is reachable around CloudFront")
@@ -67,7 +61,7 @@ def with_origins(*origins):
 ])
 def test_every_s3_endpoint_is_an_s3_origin(domain):
     subject = distribution(API_ORIGIN, {"origin_id": "s3", "domain_name": domain})
-    assert finding(run(POLICY, subject)) == f"Distribution 'site': {public(1)}."
+    assert run(POLICY, subject).finding() == f"Distribution 'site': {public(1)}."
 
 
 @pytest.mark.parametrize("domain", [
@@ -87,7 +81,7 @@ def test_other_domains_are_not_s3_origins(domain):
     {"originId": "s3", "domainName": "web.example.com", "s3OriginConfig": {"originAccessIdentity": ""}},
 ], ids=["empty-oac", "blank-oac", "number-oac", "blank-oai", "no-oai", "s3-config-on-any-domain"])
 def test_blank_or_malformed_access_blocks(origin):
-    assert finding(run(POLICY, with_origins(origin))) == f"Distribution 'site': {public(0)}."
+    assert run(POLICY, with_origins(origin)).finding() == f"Distribution 'site': {public(0)}."
 
 
 @pytest.mark.parametrize("origin", [
@@ -102,7 +96,7 @@ def test_either_access_control_passes(origin):
 
 def test_finding_lists_every_public_origin():
     bare = {"originId": "s3", "domainName": "docs.s3.amazonaws.com"}
-    assert finding(run(POLICY, with_origins(bare, {"originId": "api", "domainName": "api.example.com"}, bare))) == (
+    assert run(POLICY, with_origins(bare, {"originId": "api", "domainName": "api.example.com"}, bare)).finding() == (
         f"Distribution 'site': {public(0)}; {public(2)}.")
 
 
@@ -127,7 +121,7 @@ def test_custom_origin_of_unknown_domain_is_not_s3():
 
 def test_known_public_origin_blocks_beside_an_unknown():
     bare = {"originId": "s3", "domainName": "docs.s3.amazonaws.com"}
-    assert finding(run(POLICY, with_origins(UNKNOWN, bare))) == f"Distribution 'site': {public(1)}."
+    assert run(POLICY, with_origins(UNKNOWN, bare)).finding() == f"Distribution 'site': {public(1)}."
 
 
 @pytest.mark.parametrize("first", [
@@ -135,4 +129,4 @@ def test_known_public_origin_blocks_beside_an_unknown():
 ], ids=["non-object", "private"])
 def test_origins_after_a_skipped_or_private_one_are_still_checked(first):
     bare = {"originId": "s3", "domainName": "assets.s3.amazonaws.com"}
-    assert finding(run(POLICY, with_origins(first, bare))) == f"Distribution 'site': {public(1)}."
+    assert run(POLICY, with_origins(first, bare)).finding() == f"Distribution 'site': {public(1)}."

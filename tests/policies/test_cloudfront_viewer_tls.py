@@ -102,15 +102,9 @@ def test_waiver_applies():
     assert not result.violations and len(result.waived) == 1
 
 
-def finding(result):
-    """The finding line of the one violation (the message's first line is the rule's description)."""
-    assert len(result.violations) == 1, result._state()
-    return result.violations[0][0].splitlines()[1]
-
-
 def test_default_certificate_message_names_the_fix():
     inputs = mutated(COMPLIANT, ("viewerCertificate",), {"cloudfrontDefaultCertificate": True})
-    assert finding(analyze(POLICY, distribution(inputs))) == (
+    assert analyze(POLICY, distribution(inputs)).finding() == (
         "Distribution 'data': viewerCertificate uses the CloudFront default certificate, which accepts TLS 1.0; "
         "use an ACM certificate (acm_certificate_arn, ssl_support_method='sni-only').")
 
@@ -140,5 +134,5 @@ def test_custom_origin_after_an_s3_origin_is_checked():
     s3_origin, custom_origin = COMPLIANT["origins"][1], COMPLIANT["origins"][0]
     inputs = mutated(COMPLIANT, ("origins",), [
         s3_origin, {**custom_origin, "customOriginConfig": {"originProtocolPolicy": "http-only"}}])
-    assert finding(analyze(POLICY, distribution(inputs))) == (
+    assert analyze(POLICY, distribution(inputs)).finding() == (
         "Distribution 'data': origins[1].customOriginConfig.originProtocolPolicy is 'http-only', not https-only.")

@@ -48,24 +48,18 @@ def test_waiver_waives():
     run(POLICY, legacy, waivers=[waiver(legacy, reason="Vendor app needs password auth until Q3 (SEC-61)")]).assert_waived()
 
 
-def finding(result):
-    """The finding line of the one violation (the message's first line is the rule's description)."""
-    assert len(result.violations) == 1, result._state()
-    return result.violations[0][0].splitlines()[1]
-
-
 def test_every_problem_is_named_exactly_in_one_finding():
     weak = INSTANCE.replace(iam_database_authentication_enabled=False, username=" ROOT ")
-    assert finding(run(POLICY, weak)) == (
+    assert run(POLICY, weak).finding() == (
         "Instance 'cards': iamDatabaseAuthenticationEnabled is False: callers share a password instead of IAM; "
         "username is ' ROOT ', a vendor-default admin name.")
-    assert finding(run(POLICY, NEPTUNE.replace(iam_database_authentication_enabled=None))) == (
+    assert run(POLICY, NEPTUNE.replace(iam_database_authentication_enabled=None)).finding() == (
         "Cluster 'graph': iamDatabaseAuthenticationEnabled is not set (default false): "
         "callers share a password instead of IAM.")
-    assert finding(run(POLICY, REDSHIFT.replace(master_username="awsuser", database_name=" Dev "))) == (
+    assert run(POLICY, REDSHIFT.replace(master_username="awsuser", database_name=" Dev ")).finding() == (
         "Cluster 'warehouse': masterUsername is 'awsuser', a vendor-default admin name; "
         "databaseName is ' Dev ', the default database name.")
-    assert finding(run(POLICY, REDSHIFT.replace(database_name=None))) == (
+    assert run(POLICY, REDSHIFT.replace(database_name=None)).finding() == (
         "Cluster 'warehouse': databaseName is not set (default 'dev'), the default database name.")
 
 
@@ -100,4 +94,4 @@ def test_each_unknown_setting_is_named_in_the_deferral(subject, changes, deferra
 
 def test_a_known_problem_blocks_beside_an_unknown():
     result = run(POLICY, REDSHIFT.replace(master_username=UNKNOWN, database_name="dev"))
-    assert finding(result) == "Cluster 'warehouse': databaseName is 'dev', the default database name."
+    assert result.finding() == "Cluster 'warehouse': databaseName is 'dev', the default database name."

@@ -41,11 +41,6 @@ def test_waiver_waives():
         .assert_waived()
 
 
-def findings(result):
-    """Each violation's finding line (between the rule's description and its fix) and the URN it is on."""
-    return [(message.splitlines()[1], urn) for message, urn in result.violations]
-
-
 UNSCANNED = ("Repository 'api' has imageScanningConfiguration.scanOnPush not set (default false): images are not "
              "scanned for known vulnerabilities when pushed.")
 NO_LIFECYCLE = "has no aws.ecr.LifecyclePolicy, so superseded images are kept and stay deployable."
@@ -53,27 +48,27 @@ NO_LIFECYCLE = "has no aws.ecr.LifecyclePolicy, so superseded images are kept an
 
 def test_each_finding_is_its_own_violation_on_the_repository():
     result = run(POLICY, [REPOSITORY.replace(image_scanning_configuration=None)])
-    assert findings(result) == [(UNSCANNED, REPOSITORY.urn), (f"Repository 'api' {NO_LIFECYCLE}", REPOSITORY.urn)]
+    assert result.findings == [(UNSCANNED, REPOSITORY.urn), (f"Repository 'api' {NO_LIFECYCLE}", REPOSITORY.urn)]
 
 
 @pytest.mark.parametrize("scan, shown", [(False, "False"), ("true", "'true'"), (1, "1.0")])
 def test_only_true_scans_on_push(scan, shown):
     subject = REPOSITORY.record()
     subject["inputs"]["imageScanningConfiguration"] = {"scanOnPush": scan}
-    assert findings(run(POLICY, [subject, LIFECYCLE])) == [
+    assert run(POLICY, [subject, LIFECYCLE]).findings == [
         (f"Repository 'api' has imageScanningConfiguration.scanOnPush {shown}: images are not scanned for known "
          "vulnerabilities when pushed.", REPOSITORY.urn)]
 
 
 def test_a_lifecycle_policy_covers_only_its_own_repository():
     other = resource(aws.ecr.Repository, "web", image_scanning_configuration={"scan_on_push": True})
-    assert findings(run(POLICY, [REPOSITORY, other, LIFECYCLE])) == [(f"Repository 'web' {NO_LIFECYCLE}", other.urn)]
+    assert run(POLICY, [REPOSITORY, other, LIFECYCLE]).findings == [(f"Repository 'web' {NO_LIFECYCLE}", other.urn)]
 
 
 def test_lifecycle_policy_for_another_name_does_not_cover():
     repository = dataclasses.replace(REPOSITORY, outputs={**REPOSITORY.inputs, "name": "api"})
     policy = resource(aws.ecr.LifecyclePolicy, "web-lifecycle", repository="web", policy="{}")
-    assert findings(run(POLICY, [repository, policy])) == [(f"Repository 'api' {NO_LIFECYCLE}", REPOSITORY.urn)]
+    assert run(POLICY, [repository, policy]).findings == [(f"Repository 'api' {NO_LIFECYCLE}", REPOSITORY.urn)]
 
 
 @pytest.mark.parametrize("subject", [REPOSITORY.unknown("imageScanningConfiguration", "scanOnPush"),
@@ -87,7 +82,7 @@ def test_unknown_scanning_is_deferred(subject):
 def test_unresolved_lifecycle_policy_defers_beside_a_scanning_finding():
     unresolved = resource(aws.ecr.LifecyclePolicy, "api-lifecycle", repository=UNKNOWN, policy="{}")
     result = run(POLICY, [REPOSITORY.replace(image_scanning_configuration={"scan_on_push": False}), unresolved])
-    assert [line for line, _ in findings(result)] == [
+    assert [line for line, _ in result.findings] == [
         "Repository 'api' has imageScanningConfiguration.scanOnPush False: images are not scanned for known "
         "vulnerabilities when pushed."]
     assert result.deferred == [

@@ -52,17 +52,11 @@ def test_waiver_waives():
     run(POLICY, legacy, waivers=[waiver(legacy, reason="Legacy image writes to /tmp until refactor (SEC-71)")]).assert_waived()
 
 
-def finding(result):
-    """The finding line of the one violation (the message's first line is the rule's description)."""
-    assert len(result.violations) == 1, result._state()
-    return result.violations[0][0].splitlines()[1]
-
-
 def test_every_weakness_of_every_container_is_one_finding_in_order():
     bare = {"name": "api", "image": "api:1", "privileged": True}
     unnamed = {"image": "sidecar:1", "user": " root:root ", "readonlyRootFilesystem": "true",
                "logConfiguration": "awslogs"}
-    assert finding(run(POLICY, task(bare, unnamed, pid_mode="host"))) == (
+    assert run(POLICY, task(bare, unnamed, pid_mode="host")).finding() == (
         "TaskDefinition 'api': pidMode is 'host': containers share the host's process namespace; "
         "container 'api' is privileged; container 'api' runs as root (user not set); "
         "container 'api' has a writable root filesystem (readonlyRootFilesystem not true); "
@@ -72,7 +66,7 @@ def test_every_weakness_of_every_container_is_one_finding_in_order():
 
 @pytest.mark.parametrize("user", ["", "   ", 1000, "0", "root:1000"])
 def test_blank_numeric_or_root_user_runs_as_root(user):
-    assert finding(run(POLICY, task({**CONTAINER, "user": user}))) == (
+    assert run(POLICY, task({**CONTAINER, "user": user})).finding() == (
         f"TaskDefinition 'api': container 'api' runs as root (user {user!r}).")
 
 
@@ -88,7 +82,7 @@ def test_only_privileged_true_is_privileged(privileged):
 
 def test_a_container_name_that_is_not_text_is_counted_from_one():
     second = {**CONTAINER, "name": 7, "readonlyRootFilesystem": False}
-    assert finding(run(POLICY, task(CONTAINER, second))) == (
+    assert run(POLICY, task(CONTAINER, second)).finding() == (
         "TaskDefinition 'api': container 2 has a writable root filesystem (readonlyRootFilesystem not true).")
 
 
@@ -104,15 +98,15 @@ def test_unknown_pid_mode_is_deferred_and_a_known_problem_still_blocks():
                                 pid_mode=UNKNOWN)).assert_deferred()
     assert [d["message"] for d in both.deferred] == [
         "TaskDefinition 'api': pidMode, containerDefinitions unknown at preview"]
-    assert finding(run(POLICY, resource(aws.ecs.TaskDefinition, "api", family="api", container_definitions=UNKNOWN,
-                                        pid_mode="host"))) == (
+    assert run(POLICY, resource(aws.ecs.TaskDefinition, "api", family="api", container_definitions=UNKNOWN,
+                                        pid_mode="host")).finding() == (
         "TaskDefinition 'api': pidMode is 'host': containers share the host's process namespace.")
 
 
 @pytest.mark.parametrize("document", [json.dumps([CONTAINER, "api"]), json.dumps("api"), json.dumps([["api"]])])
 def test_definitions_that_are_not_container_objects_block(document):
     result = run(POLICY, resource(aws.ecs.TaskDefinition, "api", family="api", container_definitions=document))
-    assert finding(result) == "TaskDefinition 'api': containerDefinitions is not a list of container objects."
+    assert result.finding() == "TaskDefinition 'api': containerDefinitions is not a list of container objects."
 
 
 def test_an_empty_container_list_passes():

@@ -31,12 +31,6 @@ def test_waiver_waives():
         .assert_waived()
 
 
-def finding(result):
-    """The finding line itself (between the rule's description and its fix)."""
-    assert len(result.violations) == 1, result.violations
-    return result.violations[0][0].splitlines()[1]
-
-
 def with_inputs(**inputs):
     """The baseline's wire inputs with some replaced (values the typed arguments would refuse)."""
     record = ACCESS_POINT.record()
@@ -50,7 +44,7 @@ NO_USER = "posixUser is not set: clients act with whatever POSIX identity they c
 
 @pytest.mark.parametrize("path", ["/", "//", " /", "/ ", "", "   "])
 def test_a_root_of_slashes_or_blanks_blocks(path):
-    assert finding(run(POLICY, ACCESS_POINT.replace(root_directory={"path": path}))) == (
+    assert run(POLICY, ACCESS_POINT.replace(root_directory={"path": path})).finding() == (
         f"AccessPoint 'app': rootDirectory.path is {path!r}: clients see the whole file system.")
 
 
@@ -69,7 +63,7 @@ def test_a_directory_below_the_root_passes(path):
     ({"rootDirectory": None, "posixUser": None}, f"AccessPoint 'app': {NO_ROOT}; {NO_USER}."),
 ])
 def test_finding_text(inputs, line):
-    assert finding(run(POLICY, with_inputs(**inputs))) == line
+    assert run(POLICY, with_inputs(**inputs)).finding() == line
 
 
 def test_uid_zero_is_a_set_identity():
@@ -93,4 +87,4 @@ def test_deferral_names_what_preview_cannot_see(subject, message):
     (ACCESS_POINT.replace(root_directory=None).unknown("posixUser"), f"AccessPoint 'app': {NO_ROOT}."),
 ])
 def test_known_problem_blocks_beside_an_unknown(subject, line):
-    assert finding(run(POLICY, subject)) == line
+    assert run(POLICY, subject).finding() == line

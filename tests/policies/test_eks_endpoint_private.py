@@ -37,12 +37,6 @@ def test_waiver_waives():
     run(POLICY, subject, waivers=[waiver(subject, reason="Sandbox cluster without cardholder data (SEC-19)")]).assert_waived()
 
 
-def finding(result):
-    """The finding line itself (between the rule's description and its fix)."""
-    assert len(result.violations) == 1, result.violations
-    return result.violations[0][0].splitlines()[1]
-
-
 @pytest.mark.parametrize("public, private, line", [
     (True, True, "Cluster 'apps': vpcConfig.endpointPublicAccess is True, must be false."),
     (False, False, "Cluster 'apps': vpcConfig.endpointPrivateAccess is False, must be true."),
@@ -61,13 +55,13 @@ def test_finding_names_every_wrong_flag(public, private, line):
         vpc_config["endpoint_public_access"] = public
     if private is not None:
         vpc_config["endpoint_private_access"] = private
-    assert finding(run(POLICY, CLUSTER.replace(vpc_config=vpc_config))) == line
+    assert run(POLICY, CLUSTER.replace(vpc_config=vpc_config)).finding() == line
 
 
 def test_missing_vpc_config_takes_the_public_defaults():
     subject = CLUSTER.record()
     subject["inputs"].pop("vpcConfig")
-    assert finding(run(POLICY, subject)) == (
+    assert run(POLICY, subject).finding() == (
         "Cluster 'apps': vpcConfig is None, so the endpoint takes the defaults: public, not private.")
 
 
@@ -85,4 +79,4 @@ def test_deferral_names_what_preview_cannot_see(subject, message):
 
 def test_known_problem_blocks_beside_an_unknown_flag():
     subject = CLUSTER.unknown("vpcConfig", "endpointPublicAccess").set("vpcConfig", "endpointPrivateAccess", False)
-    assert finding(run(POLICY, subject)) == "Cluster 'apps': vpcConfig.endpointPrivateAccess is False, must be true."
+    assert run(POLICY, subject).finding() == "Cluster 'apps': vpcConfig.endpointPrivateAccess is False, must be true."

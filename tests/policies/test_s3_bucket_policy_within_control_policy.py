@@ -197,22 +197,16 @@ def test_waiver_waives_and_expired_waiver_does_not():
     run(POLICY, bad, waivers=[waiver(bad, days=-1)]).assert_violation("expired on")
 
 
-def finding(result):
-    """The finding line of the one violation (the message's first line is the rule's description)."""
-    assert len(result.violations) == 1, result._state()
-    return result.violations[0][0].splitlines()[1]
-
-
 def test_finding_names_the_statement_and_the_control_policy():
     bad = BUCKET_POLICY.replace(policy=document(READER, allow({"AWS": VENDOR}, "s3:PutBucketPolicy", ARN)))
-    assert finding(run(POLICY, bad)) == (
+    assert run(POLICY, bad).finding() == (
         "BucketPolicy 'trail': policy statement 2 allow(s) more than the control policy in policy config permits "
         "(principal, action, resource or condition).")
 
 
 def test_statement_without_an_action_is_malformed():
     bad = BUCKET_POLICY.replace(policy=document({"Effect": "Allow", "Principal": "*", "Resource": ARN}))
-    assert finding(run(POLICY, bad)) == (
+    assert run(POLICY, bad).finding() == (
         "BucketPolicy 'trail': policy has an Allow statement without a principal, an action or a resource.")
 
 

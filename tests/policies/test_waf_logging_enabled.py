@@ -73,12 +73,6 @@ def test_rule_group_emits_cloudwatch_metrics():
     run(POLICY, [GROUP.unknown("visibilityConfig")]).assert_deferred("cloudwatchMetricsEnabled")
 
 
-def finding(result):
-    """The finding line of the one violation (the message's first line is the rule's description)."""
-    assert len(result.violations) == 1, result._state()
-    return result.violations[0][0].splitlines()[1]
-
-
 ACL_V2 = resource(aws.wafv2.WebAcl, "data", scope="REGIONAL", default_action={"block": {}},
                   visibility_config={"cloudwatch_metrics_enabled": True, "metric_name": "data",
                                      "sampled_requests_enabled": True})
@@ -86,14 +80,14 @@ ACL_V2 = resource(aws.wafv2.WebAcl, "data", scope="REGIONAL", default_action={"b
 
 def test_finding_and_deferral_texts_and_urns():
     bad_classic = CLASSIC[0].replace(logging_configuration=None)
-    assert finding(run(POLICY, [bad_classic]).assert_violation(on=bad_classic)) == (
+    assert run(POLICY, [bad_classic]).assert_violation(on=bad_classic).finding() == (
         "WebAcl 'edge': loggingConfiguration.logDestination is not set; set "
         "logging_configuration={'log_destination': firehose.arn}.")
     bad_group = GROUP.set("visibilityConfig", "cloudwatchMetricsEnabled", False)
-    assert finding(run(POLICY, [bad_group]).assert_violation(on=bad_group)) == (
+    assert run(POLICY, [bad_group]).assert_violation(on=bad_group).finding() == (
         "RuleGroup 'shared': visibilityConfig.cloudwatchMetricsEnabled is not true, so its rules' matches are "
         "invisible; set visibility_config={'cloudwatch_metrics_enabled': True, ...}.")
-    assert finding(run(POLICY, [ACL_V2]).assert_violation(on=ACL_V2)) == (
+    assert run(POLICY, [ACL_V2]).assert_violation(on=ACL_V2).finding() == (
         "WebAcl 'data' has no aws.wafv2.WebAclLoggingConfiguration.")
     result = run(POLICY, [GROUP.unknown("visibilityConfig", "cloudwatchMetricsEnabled")]).assert_deferred()
     assert [(d["urn"], d["message"]) for d in result.deferred] == [
