@@ -24,3 +24,12 @@ def test_waiver_applies():
     result = analyze(POLICY, resource("aws:iam/accessKey:AccessKey", "data", {"user": UNKNOWN}, region=None),
                      {"waivers": [WAIVER]})
     assert not result.violations and len(result.waived) == 1
+
+
+@pytest.mark.parametrize("type_, line", [
+    ("aws:iam/accessKey:AccessKey", "AccessKey 'data' gives an IAM user a long-lived access key."),
+    ("aws:iam/userLoginProfile:UserLoginProfile", "UserLoginProfile 'data' gives an IAM user a console password."),
+])
+def test_finding_text_names_the_credential(type_, line):
+    (message, _), = analyze(POLICY, resource(type_, "data", {"user": UNKNOWN}, region=None)).violations
+    assert message.splitlines()[1] == line
