@@ -36,3 +36,21 @@ def test_waiver_applies():
                       region=None)
     result = analyze(POLICY, record, {"waivers": [WAIVER]})
     assert not result.violations and len(result.waived) == 1
+
+
+@pytest.mark.parametrize("type_, inputs, line", [
+    ("aws:iam/userPolicy:UserPolicy", {"user": "alice", "policy": READ},
+     "UserPolicy 'data' grants permissions directly to an IAM user."),
+    ("aws:iam/userPolicyAttachment:UserPolicyAttachment", {"user": UNKNOWN, "policyArn": UNKNOWN},
+     "UserPolicyAttachment 'data' grants permissions directly to an IAM user."),
+    (ATTACHMENT, {"policyArn": UNKNOWN, "users": ["alice", UNKNOWN]},
+     "PolicyAttachment 'data' attaches its policy to IAM users (2 listed in users)."),
+])
+def test_finding_text_names_the_grant(type_, inputs, line):
+    (message, where), = analyze(POLICY, resource(type_, "data", inputs, region=None)).violations
+    assert message.splitlines()[1] == line and where.endswith(f"{type_}::data")
+
+
+def test_deferral_text():
+    result = analyze(POLICY, resource(ATTACHMENT, "data", {"policyArn": UNKNOWN, "users": UNKNOWN}, region=None))
+    assert [d["message"] for d in result.deferred] == ["PolicyAttachment 'data': users is unknown at preview"]
