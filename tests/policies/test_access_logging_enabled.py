@@ -57,11 +57,6 @@ def test_waiver_applies():
     assert not result.violations and len(result.waived) == 1
 
 
-def finding_line(result) -> str:
-    (message, _), = result.violations
-    return message.splitlines()[1]
-
-
 @pytest.mark.parametrize("type_, inputs, line", [
     (LOAD_BALANCERS[0], mutated(LB, ("accessLogs", "enabled"), "true"),
      "LoadBalancer 'data': accessLogs.enabled is not true; set access_logs={'enabled': True, 'bucket': log_bucket.id}."),
@@ -74,7 +69,7 @@ def finding_line(result) -> str:
     (STAGES[0], mutated(STAGE, ("accessLogSettings", "format"), ""), "Stage 'data': accessLogSettings.format is not set."),
 ], ids=["enabled-as-text", "no-bucket", "network-lb", "blank-destination", "empty-format"])
 def test_finding_names_the_setting_and_its_fix(type_, inputs, line):
-    assert finding_line(analyze(POLICY, resource(type_, "data", inputs))) == line
+    assert analyze(POLICY, resource(type_, "data", inputs)).finding() == line
 
 
 @pytest.mark.parametrize("path, named", [(("loadBalancerType",), "loadBalancerType"),
