@@ -2,12 +2,12 @@
 
 from dataclasses import replace
 
-import jsonschema
 import pulumi_aws as aws
 import pytest
 from hypothesis import given, settings, strategies as st
-from perimeter_policies.pack import load_rules
-from perimeter_policies.testing import UNKNOWN, resource, run, waiver
+from perimeter_policies.testing import UNKNOWN, resource, rule_named, run, waiver
+
+from tests.policies._config_schema import assert_schema
 
 POLICY = "service-logging-attached"
 ARN = "arn:aws:network-firewall:eu-west-1:111122223333:firewall/edge"
@@ -407,12 +407,9 @@ def test_each_outcome_reads_exactly(stack, kind, line):
     ("redshiftLogExports", ["userlog"], [["auditlog"], [], ["userlog", "userlog"]]),
 ])
 def test_config_schema_refuses_empty_unknown_or_repeated_values(key, good, bad):
-    schema = next(r for r in load_rules() if r.name == POLICY).config_properties[key]
-    assert isinstance(schema["description"], str) and schema["description"].strip()
-    jsonschema.validate(good, schema)
-    for value in bad:
-        with pytest.raises(jsonschema.ValidationError):
-            jsonschema.validate(value, schema)
+    description = rule_named(POLICY).config_properties[key]["description"]
+    assert isinstance(description, str) and description.strip()
+    assert_schema(POLICY, {key: good}, [(key, value) for value in bad])
 
 
 def test_one_judged_target_does_not_end_the_walk():

@@ -1,11 +1,11 @@
 """service-logging-enabled: a compliant baseline of each type, one mutation per violation, unknowns, waivers."""
 
-import jsonschema
 import pulumi_aws as aws
 import pytest
 from hypothesis import given, settings, strategies as st
-from perimeter_policies.pack import load_rules
-from perimeter_policies.testing import UNKNOWN, resource, run, waiver
+from perimeter_policies.testing import UNKNOWN, resource, rule_named, run, waiver
+
+from tests.policies._config_schema import assert_schema
 
 POLICY = "service-logging-enabled"
 EKS_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
@@ -303,9 +303,6 @@ def test_unreadable_entries_are_skipped_not_read_as_the_end():
     ("rdsLogExports", {"postgres": ["postgresql"]}, [{}, {"postgres": []}, {"postgres": [""]}, ["postgresql"]]),
 ])
 def test_config_schema_accepts_real_values_and_refuses_empty_unknown_or_repeated_ones(key, good, bad):
-    schema = next(r for r in load_rules() if r.name == POLICY).config_properties[key]
-    assert isinstance(schema["description"], str) and schema["description"].strip()
-    jsonschema.validate(good, schema)
-    for value in bad:
-        with pytest.raises(jsonschema.ValidationError):
-            jsonschema.validate(value, schema)
+    description = rule_named(POLICY).config_properties[key]["description"]
+    assert isinstance(description, str) and description.strip()
+    assert_schema(POLICY, {key: good}, [(key, value) for value in bad])
